@@ -1,0 +1,71 @@
+package sim
+
+// Metrics are the quantities recorded at the end of every step
+// (docs/MODEL.md §7.12). Field order is the column order of MetricNames.
+type Metrics struct {
+	// Step is the step just completed, from 0.
+	Step int
+	// Results is the initiative's results this step (results units:
+	// effective service hours per week).
+	Results float64
+	// CumulativeResults is the sum of Results over steps 0..Step.
+	CumulativeResults float64
+	// MeanTrust is the mean trust over all ties (0 when there are none).
+	MeanTrust float64
+	// CrossOrgTrust is the mean trust over ties between people of two
+	// different organizations, neither of them a community organization.
+	CrossOrgTrust float64
+	// FunderTrust is the mean trust over ties between funder people and
+	// people of nonprofits or the backbone.
+	FunderTrust float64
+	// Ties is the number of ties.
+	Ties int
+	// CrossOrgTies is the number of ties counted in CrossOrgTrust.
+	CrossOrgTies int
+	// ActivePartnerships is the number of organization pairs whose
+	// partnership strength is at least partnership.active_threshold.
+	ActivePartnerships int
+	// PartnershipStrength is the mean partnership strength over all pairs
+	// of organizations in the initiative (community excluded).
+	PartnershipStrength float64
+	// ArrangementsActive is the number of joint arrangements in force.
+	ArrangementsActive int
+	// Departures is the number of people who left this step.
+	Departures int
+	// Vacancies is the number of empty positions at the end of the step
+	// (organizations in the initiative only).
+	Vacancies int
+	// PartnershipResets is the number of partnerships active at the start
+	// of the step that lost their active status in it through a departure
+	// of a person holding one of their ties.
+	PartnershipResets int
+	// MeanAlignment is the mean alignment of people present.
+	MeanAlignment float64
+	// CommunityEngagement is the co-production index CP in [0,1]: the mean
+	// over community members present of engaged × (noisy-or of trust to
+	// nonprofit people).
+	CommunityEngagement float64
+}
+
+// metricNames are the snake_case names of the Metrics fields after Step.
+var metricNames = []string{
+	"results", "cumulative_results", "mean_trust", "cross_org_trust", "funder_trust",
+	"ties", "cross_org_ties", "active_partnerships", "partnership_strength",
+	"arrangements_active", "departures", "vacancies", "partnership_resets",
+	"mean_alignment", "community_engagement",
+}
+
+// MetricNames returns the snake_case names of the metrics in the order of
+// Metrics.Values. These are the column names of every output file.
+func MetricNames() []string { return append([]string(nil), metricNames...) }
+
+// Values appends the metric values in MetricNames order to dst and
+// returns the extended slice; counts are converted to float64.
+func (m *Metrics) Values(dst []float64) []float64 {
+	return append(dst,
+		m.Results, m.CumulativeResults, m.MeanTrust, m.CrossOrgTrust, m.FunderTrust,
+		float64(m.Ties), float64(m.CrossOrgTies), float64(m.ActivePartnerships), m.PartnershipStrength,
+		float64(m.ArrangementsActive), float64(m.Departures), float64(m.Vacancies), float64(m.PartnershipResets),
+		m.MeanAlignment, m.CommunityEngagement,
+	)
+}

@@ -1,0 +1,516 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Model is the state of one run. Persons live in fixed slots, one per
+// position, laid out organization by organization and role by role; a
+// successor takes the slot of the person they replace, with a new
+// generation number and no ties. Ties live in one pool indexed by int32
+// and each slot keeps the indices of its ties. A Model is not safe for
+// concurrent use; separate Models share nothing.
+type Model struct {
+	p    Params
+	seed uint64
+	step int
+
+	orgs  []orgState
+	nOrgs int
+
+	// Person slots, one entry per position (structure of arrays).
+	org         []int32
+	role        []Role
+	present     []bool
+	align       []float64 // current alignment a_i
+	baseline    []float64 // alignment the person arrived with
+	tenure      []int32   // weeks in post
+	gen         []uint32  // occupant number of the slot
+	vacantUntil []int32   // step at which a successor starts; -1: none due
+	engageDraw  []float64 // uniform draw fixed at arrival; engaged iff < Policy.Engagement
+	share       []float64 // relationship-building share in force
+	output      []float64 // results per week from direct work (0 outside nonprofits)
+	hazard      []float64 // weekly leaving hazard before embeddedness
+	handedOver  []float64 // handoff share received at arrival (0 for none)
+	adj         [][]int32 // tie indices of each slot
+	pending     [][]handoffTie
+	crossSum    []float64 // summed cross-organization trust, from the last sweep
+	memberProd  []float64 // Π(1-T) over a member's ties to nonprofit people
+
+	partnerSlots []int32 // slots of non-community organizations
+	serviceSlots []int32 // slots of nonprofit organizations
+
+	ties []tie
+	free []int32
+
+	// Organization pairs, indexed a*nOrgs+b with a < b.
+	pairStrength []float64 // P*
+	pairMemory   []float64 // institutional memory I
+	pairActive   []bool
+	pairTouched  []bool    // a tie of the pair was lost through a departure this step
+	pairProd     []float64 // scratch: Π(1 - w·T)
+
+	arr []arrangementState
+
+	events []Event // sorted by step (stable)
+	nextEv int
+
+	rInteract *rand.Rand // relationship building, work and community contacts
+	rConvene  *rand.Rand // convenings
+	rLeave    *rand.Rand // one draw per slot per step: leaving
+	rVacancy  *rand.Rand // vacancy lengths, handoffs
+	rHire     *rand.Rand // successors' alignment and engagement
+	rReview   *rand.Rand // arrangement reviews
+
+	attendees []int32 // scratch
+	convLoss  []float64
+	drops     []int32 // scratch
+
+	sums       tieSums
+	departures int
+	resets     int
+	cumulative float64
+}
+
+type orgState struct {
+	first, end int32 // slot range
+	roleStart  [NumRoles]int32
+	kind       Kind
+	in         bool // in the initiative now
+}
+
+// tie is an undirected tie between slots a and b.
+type tie struct {
+	a, b    int32 // -1 when the entry is free
+	pair    int32 // organization pair for cross-organization ties, else -1
+	touched int32 // last step with a contact
+	trust   float64
+	factor  float64 // weekly decay factor exp(-δ_ij) set at the last contact
+	class   uint8
+	weight  float32 // w in partnership strength
+}
+
+// Tie classes (bit flags).
+const (
+	classCross  = 1 << iota // different non-community organizations
+	classFunder             // funder person and nonprofit or backbone person
+	classMember             // community member and nonprofit person
+)
+
+type handoffTie struct {
+	to    int32
+	gen   uint32
+	trust float64
+}
+
+// Arrangement status.
+const (
+	arrActive = iota
+	arrReview // a champion left; the successor reviews it on arrival
+	arrEnded
+)
+
+type arrangementState struct {
+	a, b   int32 // champion slots
+	status uint8
+	review [2]bool // side needs a review by its new champion
+	value  float64
+}
+
+// New builds the initial state of a run of p with the given seed
+// (docs/MODEL.md §6, Initialization). p is validated and copied.
+func New(p Params, seed uint64) (*Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p = p.Clone()
+	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs)}
+	m.rInteract = newStream(seed, 1)
+	m.rConvene = newStream(seed, 2)
+	m.rLeave = newStream(seed, 3)
+	m.rVacancy = newStream(seed, 4)
+	m.rHire = newStream(seed, 5)
+	m.rReview = newStream(seed, 6)
+
+	n := p.People()
+	m.org = make([]int32, n)
+	m.role = make([]Role, n)
+	m.present = make([]bool, n)
+	m.align = make([]float64, n)
+	m.baseline = make([]float64, n)
+	m.tenure = make([]int32, n)
+	m.gen = make([]uint32, n)
+	m.vacantUntil = make([]int32, n)
+	m.engageDraw = make([]float64, n)
+	m.share = make([]float64, n)
+	m.output = make([]float64, n)
+	m.hazard = make([]float64, n)
+	m.handedOver = make([]float64, n)
+	m.adj = make([][]int32, n)
+	m.pending = make([][]handoffTie, n)
+	m.crossSum = make([]float64, n)
+	m.memberProd = make([]float64, n)
+	m.convLoss = make([]float64, m.nOrgs)
+	np := m.nOrgs * m.nOrgs
+	m.pairStrength = make([]float64, np)
+	m.pairMemory = make([]float64, np)
+	m.pairActive = make([]bool, np)
+	m.pairTouched = make([]bool, np)
+	m.pairProd = make([]float64, np)
+
+	joinsLater := map[string]bool{}
+	for _, e := range p.Events {
+		if e.Kind == Join {
+			joinsLater[e.Org] = true
+		}
+	}
+	m.orgs = make([]orgState, m.nOrgs)
+	slot := int32(0)
+	for oi := range p.Orgs {
+		o := &p.Orgs[oi]
+		st := &m.orgs[oi]
+		st.first, st.kind, st.in = slot, o.Kind, !joinsLater[o.Name]
+		for r := Role(0); r < NumRoles; r++ {
+			st.roleStart[r] = slot
+			for k := 0; k < o.Positions[r]; k++ {
+				m.org[slot], m.role[slot] = int32(oi), r
+				m.vacantUntil[slot] = -1
+				if o.Kind != Community {
+					m.partnerSlots = append(m.partnerSlots, slot)
+				}
+				if o.Kind == Nonprofit {
+					m.serviceSlots = append(m.serviceSlots, slot)
+				}
+				slot++
+			}
+		}
+		st.end = slot
+	}
+	m.events = sortedEvents(p.Events)
+	m.refresh()
+
+	for oi := range m.orgs {
+		if !m.orgs[oi].in {
+			continue
+		}
+		for i := m.orgs[oi].first; i < m.orgs[oi].end; i++ {
+			m.arrive(i)
+			m.tenure[i] = int32(m.rHire.IntN(260)) // tenure at the start: uniform over 5 years
+		}
+	}
+	m.initialTies()
+	m.sweepTies() // trust sums for the first step's embeddedness
+	m.updatePartnerships()
+	for k := range m.pairTouched {
+		m.pairTouched[k] = false
+	}
+	return m, nil
+}
+
+// newStream returns the random stream number stream of a run: a PCG
+// seeded from (seed, stream) through a SplitMix64 mix, so that streams of
+// nearby seeds are unrelated (docs/MODEL.md §5, Stochasticity).
+func newStream(seed, stream uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(mix(seed^mix(stream)), mix(seed+0x9e3779b97f4a7c15*stream)))
+}
+
+// mix is the SplitMix64 finalizer.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// RunSeed derives the seed of run index run from a batch's base seed, so
+// that every run of a batch has an independent, reproducible stream.
+func RunSeed(base uint64, run int) uint64 { return mix(mix(base) ^ uint64(run)) }
+
+func sortedEvents(ev []Event) []Event {
+	out := append([]Event(nil), ev...)
+	// Insertion sort keeps scenario order within a step (stable).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Step < out[j-1].Step; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// refresh recomputes what follows from parameters that events may change:
+// relationship shares, direct-work output rates and leaving hazards
+// (docs/MODEL.md §7.2, §7.7, §7.10, §7.11).
+func (m *Model) refresh() {
+	p := &m.p
+	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
+	for i := range m.org {
+		o := &p.Orgs[m.org[i]]
+		r := m.role[i]
+		m.hazard[i] = weeklyHazard(o.AnnualTurnover[r])
+		s, rep := relationshipShare(p, o.Kind, building)
+		m.share[i] = s
+		if o.Kind == Nonprofit {
+			m.output[i] = p.Results.HoursPerWeek[r] * math.Max(0, 1-s-rep) * p.Results.Productivity[r]
+		} else {
+			m.output[i] = 0
+		}
+	}
+}
+
+// relationshipShare returns the share of hours a person of an
+// organization of kind k spends on relationship building, and the share
+// spent on reporting to funders, under the funder model in force
+// (docs/MODEL.md §7.10).
+func relationshipShare(p *Params, k Kind, building bool) (share, reporting float64) {
+	if k == Community {
+		return 0, 0
+	}
+	if building {
+		share = p.Policy.RelationshipShare
+	}
+	if p.Policy.FunderModel == GrantorGrantee {
+		share = math.Min(share, p.FunderModels.UnfundedShare)
+	}
+	if k == Nonprofit || k == Backbone {
+		if p.Policy.FunderModel == GrantorGrantee {
+			reporting = p.FunderModels.ReportingGrantorGrantee
+		} else {
+			reporting = p.FunderModels.ReportingPartnership
+		}
+	}
+	return share, reporting
+}
+
+// initialTies creates the ties present at step 0: colleague ties, the
+// shared histories and the champions' ties of arrangements.
+func (m *Model) initialTies() {
+	p := &m.p
+	r := m.rHire
+	for oi := range m.orgs {
+		st := &m.orgs[oi]
+		if !st.in || st.kind == Community || st.end-st.first < 2 {
+			continue
+		}
+		size := int(st.end - st.first)
+		for i := st.first; i < st.end; i++ {
+			for k := 0; k < p.Network.InitialColleagueTies; k++ {
+				j := st.first + int32(r.IntN(size))
+				if j != i && m.present[i] && m.present[j] && m.findTie(i, j) < 0 {
+					m.addTie(i, j, p.Network.InitialColleagueTrust)
+				}
+			}
+		}
+	}
+	for _, h := range p.History {
+		a, b := &m.orgs[p.OrgIndex(h.A)], &m.orgs[p.OrgIndex(h.B)]
+		if !a.in || !b.in {
+			continue
+		}
+		if h.LeaderTie && a.roleStart[Leader] < a.roleStart[Staff] && b.roleStart[Leader] < b.roleStart[Staff] {
+			m.setTrust(a.roleStart[Leader], b.roleStart[Leader], h.Trust)
+		}
+		na, nb := a.roleStart[Member]-a.roleStart[Staff], b.roleStart[Member]-b.roleStart[Staff]
+		for k := 0; k < h.StaffTies && na > 0 && nb > 0; k++ {
+			i := a.roleStart[Staff] + int32(r.IntN(int(na)))
+			j := b.roleStart[Staff] + int32(r.IntN(int(nb)))
+			m.setTrust(i, j, h.Trust)
+		}
+	}
+	m.arr = make([]arrangementState, len(p.Arrangement))
+	for k, a := range p.Arrangement {
+		s := &m.arr[k]
+		s.a, s.b, s.value = m.slotOf(a.A), m.slotOf(a.B), a.Value
+		if m.present[s.a] && m.present[s.b] {
+			m.setTrust(s.a, s.b, a.Trust)
+			s.status = arrActive
+		} else {
+			s.status = arrEnded
+		}
+	}
+}
+
+// setTrust creates the tie i–j if needed and sets its trust.
+func (m *Model) setTrust(i, j int32, trust float64) {
+	if !m.present[i] || !m.present[j] || i == j {
+		return
+	}
+	id := m.findTie(i, j)
+	if id < 0 {
+		id = m.addTie(i, j, trust)
+	}
+	m.ties[id].trust = trust
+	m.touch(id)
+}
+
+func (m *Model) slotOf(r PersonRef) int32 {
+	st := &m.orgs[m.p.OrgIndex(r.Org)]
+	return st.roleStart[r.Role] + int32(r.Index)
+}
+
+// Step returns the number of steps completed.
+func (m *Model) Step() int { return m.step }
+
+// Advance runs one weekly step in the order of docs/MODEL.md §3 (Process
+// overview and scheduling) and returns its metrics.
+func (m *Model) Advance() Metrics {
+	m.departures, m.resets = 0, 0
+	for k := range m.convLoss {
+		m.convLoss[k] = 0
+	}
+	if m.step == m.p.Policy.FormationWeeks && !m.p.Policy.Sustained {
+		m.refresh()
+	}
+	m.applyEvents()        // §7.1  scheduled events (M12)
+	m.buildRelationships() // §7.2  relationship-building contacts (M3)
+	m.convene()            // §7.3  backbone convenings (M4, M5)
+	m.workContacts()       // §7.4  colleague and co-production contacts (M2, M10)
+	m.keepArrangements()   // §7.5  arrangement upkeep (M7)
+	m.relaxAlignment()     // §7.6  alignment (M5)
+	m.leave()              // §7.7  turnover and handoffs (M6, M8)
+	m.succeed()            // §7.8  successors, handoffs, arrangement reviews (M6-M8)
+	m.sweepTies()          // §7.9  decay and drops (M2)
+	m.updatePartnerships() // §7.10 partnership strength (M7)
+	met := m.measure()     // §7.11 results and metrics (M11)
+	m.step++
+	return met
+}
+
+// PersonAt returns the slot index of a position; it fails for a position
+// that does not exist.
+func (m *Model) PersonAt(r PersonRef) (int, error) {
+	oi := m.p.OrgIndex(r.Org)
+	if oi < 0 || r.Role >= NumRoles || r.Index < 0 || r.Index >= m.p.Orgs[oi].Positions[r.Role] {
+		return 0, fmt.Errorf("no position %s", r)
+	}
+	return int(m.slotOf(r)), nil
+}
+
+// NumPeople returns the number of person slots (positions).
+func (m *Model) NumPeople() int { return len(m.org) }
+
+// Present reports whether slot i is filled.
+func (m *Model) Present(i int) bool { return m.present[i] }
+
+// Generation returns how many people have held slot i (1 for the first).
+func (m *Model) Generation(i int) int { return int(m.gen[i]) }
+
+// Alignment returns the alignment of the person in slot i.
+func (m *Model) Alignment(i int) float64 { return m.align[i] }
+
+// Trust returns the trust of the tie between slots i and j, 0 without one.
+func (m *Model) Trust(i, j int) float64 {
+	if id := m.findTie(int32(i), int32(j)); id >= 0 {
+		return m.ties[id].trust
+	}
+	return 0
+}
+
+// Degree returns the number of ties of slot i.
+func (m *Model) Degree(i int) int { return len(m.adj[i]) }
+
+// Partnership returns the partnership strength P* between two
+// organizations after the last step (0 for unknown names).
+func (m *Model) Partnership(a, b string) float64 {
+	i, j := m.p.OrgIndex(a), m.p.OrgIndex(b)
+	if i < 0 || j < 0 || i == j {
+		return 0
+	}
+	return m.pairStrength[m.pairIndex(int32(i), int32(j))]
+}
+
+// ArrangementActive reports whether the arrangement named name is in force.
+func (m *Model) ArrangementActive(name string) bool {
+	for k := range m.p.Arrangement {
+		if m.p.Arrangement[k].Name == name {
+			return m.arr[k].status == arrActive
+		}
+	}
+	return false
+}
+
+// ArrangementEnded reports whether the arrangement named name has ended
+// (as opposed to being active or under review).
+func (m *Model) ArrangementEnded(name string) bool {
+	for k := range m.p.Arrangement {
+		if m.p.Arrangement[k].Name == name {
+			return m.arr[k].status == arrEnded
+		}
+	}
+	return false
+}
+
+func (m *Model) pairIndex(a, b int32) int32 {
+	if a > b {
+		a, b = b, a
+	}
+	return a*int32(m.nOrgs) + b
+}
+
+// CheckInvariants verifies the invariants of MODEL-BRIEF SF11 and the
+// consistency of the tie index: trust in [0,1], no tie to an empty slot,
+// each tie listed by both ends, headcount within positions, finite state.
+func (m *Model) CheckInvariants() error {
+	for id := range m.ties {
+		t := &m.ties[id]
+		if t.a < 0 {
+			continue
+		}
+		if !(t.trust >= 0 && t.trust <= 1) {
+			return fmt.Errorf("step %d: tie %d–%d trust %v outside [0,1]", m.step, t.a, t.b, t.trust)
+		}
+		if !m.present[t.a] || !m.present[t.b] {
+			return fmt.Errorf("step %d: tie %d–%d to someone who left", m.step, t.a, t.b)
+		}
+		if !contains(m.adj[t.a], int32(id)) || !contains(m.adj[t.b], int32(id)) {
+			return fmt.Errorf("step %d: tie %d not indexed by both ends", m.step, id)
+		}
+	}
+	for i, list := range m.adj {
+		for _, id := range list {
+			if t := m.ties[id]; t.a != int32(i) && t.b != int32(i) {
+				return fmt.Errorf("step %d: slot %d lists tie %d it is not part of", m.step, i, id)
+			}
+		}
+		if !m.present[i] && len(list) > 0 {
+			return fmt.Errorf("step %d: empty slot %d has ties", m.step, i)
+		}
+		if a := m.align[i]; m.present[i] && !(a >= 0 && a <= 1) {
+			return fmt.Errorf("step %d: alignment %v outside [0,1]", m.step, a)
+		}
+	}
+	for oi := range m.orgs {
+		st := &m.orgs[oi]
+		n := 0
+		for i := st.first; i < st.end; i++ {
+			if m.present[i] {
+				n++
+			}
+		}
+		if n > m.p.Orgs[oi].Headcount() {
+			return fmt.Errorf("step %d: %s has %d people for %d positions", m.step, m.p.Orgs[oi].Name, n, m.p.Orgs[oi].Headcount())
+		}
+		if !st.in && n > 0 {
+			return fmt.Errorf("step %d: %s is outside the initiative but has %d people", m.step, m.p.Orgs[oi].Name, n)
+		}
+	}
+	for k, s := range m.pairStrength {
+		if !(s >= 0 && s <= 1) {
+			return fmt.Errorf("step %d: partnership %d strength %v outside [0,1]", m.step, k, s)
+		}
+	}
+	if math.IsNaN(m.cumulative) || math.IsInf(m.cumulative, 0) {
+		return fmt.Errorf("step %d: cumulative results %v not finite", m.step, m.cumulative)
+	}
+	return nil
+}
+
+func contains(s []int32, v int32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+package sim
+
+import (
+	"math"
+)
+
+// applyEvents applies the scheduled events of this step in scenario order
+// (docs/MODEL.md §7.1, M12).
+func (m *Model) applyEvents() {
+	for m.nextEv < len(m.events) && m.events[m.nextEv].Step == m.step {
+		e := m.events[m.nextEv]
+		m.nextEv++
+		switch e.Kind {
+		case Leave:
+			oi := m.p.OrgIndex(e.Who.Org)
+			st := &m.orgs[oi]
+			first := st.roleStart[e.Who.Role]
+			last := first + int32(m.p.Orgs[oi].Positions[e.Who.Role])
+			if e.Who.Index >= 0 {
+				first = st.roleStart[e.Who.Role] + int32(e.Who.Index)
+				last = first + 1
+			}
+			for i := first; i < last; i++ {
+				if m.present[i] {
+					m.depart(i, true)
+				}
+			}
+		case Join:
+			st := &m.orgs[m.p.OrgIndex(e.Org)]
+			if !st.in {
+				st.in = true
+				for i := st.first; i < st.end; i++ {
+					m.vacantUntil[i] = int32(m.step)
+				}
+			}
+		case Exit:
+			oi := int32(m.p.OrgIndex(e.Org))
+			st := &m.orgs[oi]
+			st.in = false
+			for i := st.first; i < st.end; i++ {
+				if m.present[i] {
+					m.depart(i, false)
+				}
+				m.vacantUntil[i] = -1
+				m.pending[i] = m.pending[i][:0]
+			}
+			for k := range m.arr {
+				if a := &m.arr[k]; m.org[a.a] == oi || m.org[a.b] == oi {
+					a.status = arrEnded
+				}
+			}
+		case Set:
+			// Validated by Params.Validate; cannot fail here.
+			_ = m.p.Set(e.Param, e.Value)
+			m.refresh()
+		}
+	}
+}
+
+// leave draws, for every slot in index order, whether its holder leaves
+// this step (docs/MODEL.md §7.7, M6). The weekly hazard is
+//
+//	h_i = (1 − (1 − p_annual)^(1/52)) · exp(−η·E_i)
+//
+// with E_i the person's summed cross-organization trust at the last sweep
+// (embeddedness; η = turnover.embeddedness, 0 turns it off). One draw is
+// consumed per slot whether or not it is filled, so that two runs with the
+// same seed see the same draws whatever else differs between them.
+func (m *Model) leave() {
+	eta := m.p.Turnover.Embeddedness
+	for i := range m.org {
+		u := m.rLeave.Float64()
+		if !m.present[i] {
+			continue
+		}
+		h := m.hazard[i]
+		if eta > 0 {
+			h *= math.Exp(-eta * m.crossSum[i])
+		}
+		if u < h {
+			m.depart(int32(i), true)
+		} else {
+			m.tenure[i]++
+		}
+	}
+}
+
+// depart removes the person in slot i: their ties are deleted, the
+// partnerships those ties served are marked for reset detection, the
+// arrangements they champion go to review, and, when refilled is true, a
+// successor is scheduled after a vacancy of geometric length with mean
+// vacancy_weeks. With a handoff policy (policy.handoff_share > 0) each
+// cross-organization tie is handed over with probability
+// policy.handoff_coverage (M8).
+func (m *Model) depart(i int32, refilled bool) {
+	p := &m.p
+	m.departures++
+	handoff := refilled && p.Policy.HandoffShare > 0
+	m.pending[i] = m.pending[i][:0]
+	for len(m.adj[i]) > 0 {
+		id := m.adj[i][len(m.adj[i])-1]
+		t := &m.ties[id]
+		if t.pair >= 0 {
+			m.pairTouched[t.pair] = true
+		}
+		if handoff && t.class&(classCross|classMember) != 0 && m.rVacancy.Float64() < p.Policy.HandoffCoverage {
+			j := m.neighbor(i, id)
+			m.pending[i] = append(m.pending[i], handoffTie{to: j, gen: m.gen[j], trust: t.trust})
+		}
+		m.removeTie(id)
+	}
+	m.present[i] = false
+	m.crossSum[i] = 0
+	for k := range m.arr {
+		a := &m.arr[k]
+		if a.status == arrEnded || (a.a != i && a.b != i) {
+			continue
+		}
+		a.status = arrReview
+		if a.a == i {
+			a.review[0] = true
+		} else {
+			a.review[1] = true
+		}
+	}
+	if !refilled {
+		return
+	}
+	mean := p.Orgs[m.org[i]].VacancyWeeks
+	wait := 0
+	if mean > 0 {
+		// Geometric on {0,1,...} with mean `mean`: P(wait ≥ k) = q^k, q = mean/(1+mean).
+		q := mean / (1 + mean)
+		wait = int(math.Floor(math.Log(1-m.rVacancy.Float64()) / math.Log(q)))
+	}
+	m.vacantUntil[i] = int32(m.step + 1 + wait)
+}
+
+// succeed fills every position whose vacancy ends this step (docs/MODEL.md
+// §7.8). The successor arrives with no ties ("assume the partnership
+// re-sets to zero") except those a warm handoff passes on: for each
+// handed-over tie whose other end is still the same person, a tie with
+// trust policy.handoff_share × the leaver's trust.
+func (m *Model) succeed() {
+	step := int32(m.step)
+	for i := range m.org {
+		if m.present[i] || m.vacantUntil[i] != step {
+			continue
+		}
+		m.vacantUntil[i] = -1
+		m.arrive(int32(i))
+		share := m.p.Policy.HandoffShare
+		for _, h := range m.pending[i] {
+			if m.present[h.to] && m.gen[h.to] == h.gen && h.trust*share >= m.p.Trust.DropBelow {
+				m.setTrust(int32(i), h.to, h.trust*share)
+			}
+		}
+		if len(m.pending[i]) > 0 {
+			m.handedOver[i] = share
+		}
+		m.pending[i] = m.pending[i][:0]
+	}
+	m.reviewArrangements()
+}
+
+// arrive puts a new person into slot i: alignment drawn from the
+// organization's hiring distribution, truncated to [0,1]; tenure 0; an
+// engagement draw for community members (docs/MODEL.md §7.8, M5).
+func (m *Model) arrive(i int32) {
+	o := &m.p.Orgs[m.org[i]]
+	a := o.HireAlignment + o.HireAlignmentSD*m.rHire.NormFloat64()
+	a = math.Min(1, math.Max(0, a))
+	m.present[i] = true
+	m.gen[i]++
+	m.align[i], m.baseline[i] = a, a
+	m.tenure[i] = 0
+	m.engageDraw[i] = m.rHire.Float64()
+	m.handedOver[i] = 0
+}
