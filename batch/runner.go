@@ -1,0 +1,228 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/trustsim/trustsim/sim"
+)
+
+// Options control Execute.
+type Options struct {
+	// Workers is the number of runs executing at once; 0 or less means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// Resume replays the runs already checkpointed in the output
+	// directory instead of refusing to start.
+	Resume bool
+	// Progress, if not nil, is called once before any run starts with the
+	// number of runs already checkpointed (0 unless resuming), then each
+	// time a run finishes. Calls never overlap.
+	Progress func(done, total int)
+}
+
+// windowPerWorker sets the reorder window: at most Workers*windowPerWorker
+// finished runs wait for an earlier, slower one before reaching the sink.
+// A few per worker absorbs the spread of run times without letting memory
+// grow with the size of the batch.
+const windowPerWorker = 4
+
+// Execute runs every run of plan on opt.Workers goroutines and hands the
+// results to sink in run-index order, so what sink sees never depends on
+// scheduling. sink is never called concurrently.
+//
+// Each finished run is first checkpointed under dir/.partial (created if
+// needed, with fingerprint recorded), so nothing finished is lost: if ctx is
+// cancelled, Execute starts no new run, lets running ones stop, keeps every
+// checkpoint and returns ctx.Err(). With opt.Resume, runs checkpointed by an
+// earlier call with the same fingerprint are not run again but read back
+// and passed to sink in their place. Without it, an existing checkpoint
+// directory is an error wrapping ErrUnfinished; with it, a checkpoint
+// directory of a different fingerprint is an error wrapping ErrOtherBatch.
+//
+// At most a few runs per worker are held in memory at once, however many
+// runs the plan has: a worker that gets too far ahead of the oldest
+// unfinished run waits. After sink has accepted every result and the
+// caller has published its output, RemovePartial deletes the checkpoints.
+func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, opt Options, sink func(Result) error) error {
+	if err := CheckPartial(dir, fingerprint, opt.Resume); err != nil {
+		return err
+	}
+	pdir := filepath.Join(dir, PartialDir)
+	if err := os.MkdirAll(pdir, 0o755); err != nil {
+		return fmt.Errorf("create checkpoint directory: %w", err)
+	}
+	if err := writeFingerprint(pdir, fingerprint, plan); err != nil {
+		return err
+	}
+	done, err := scanCheckpoints(pdir, fingerprint, plan)
+	if err != nil {
+		return err
+	}
+	total := plan.NumRuns()
+	var todo []int
+	for i, d := range done {
+		if !d {
+			todo = append(todo, i)
+		}
+	}
+	finished := total - len(todo)
+	progress := func() {
+		if opt.Progress != nil {
+			opt.Progress(finished, total)
+		}
+	}
+	progress()
+
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(todo)))
+	window := workers * windowPerWorker
+
+	g, gctx := errgroup.WithContext(ctx)
+	jobs := make(chan int)
+	// results has room for every run the window admits, so a worker never
+	// blocks on sending and the feeder is the only one that waits.
+	results := make(chan *Result, window)
+	// slots bounds the runs dispatched but not yet passed to sink: the
+	// feeder takes a slot per run, the sink loop returns it.
+	slots := make(chan struct{}, window)
+
+	g.Go(func() error { // feeder
+		defer close(jobs)
+		for _, i := range todo {
+			select {
+			case slots <- struct{}{}:
+			case <-gctx.Done():
+				return nil
+			}
+			select {
+			case jobs <- i:
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for i := range jobs {
+				r, err := runOne(gctx, plan, i)
+				if err != nil {
+					return err
+				}
+				// A finished run is checkpointed even when ctx has
+				// been cancelled meanwhile: that is what resume needs.
+				if err := writeCheckpoint(pdir, fingerprint, r); err != nil {
+					return err
+				}
+				results <- r
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	g.Go(func() error { // reorder and deliver
+		pending := make(map[int]*Result, window)
+		for next := 0; next < total; {
+			if done[next] {
+				r, err := readCheckpoint(pdir, fingerprint, plan.Run(next))
+				if err != nil {
+					return fmt.Errorf("replay: %w", err)
+				}
+				if err := deliver(sink, r); err != nil {
+					return err
+				}
+				next++
+				continue
+			}
+			if r, ok := pending[next]; ok {
+				delete(pending, next)
+				if err := deliver(sink, *r); err != nil {
+					return err
+				}
+				<-slots
+				next++
+				continue
+			}
+			select {
+			case r, ok := <-results:
+				if !ok {
+					// Workers stopped early: another goroutine has
+					// already failed or ctx was cancelled.
+					return gctx.Err()
+				}
+				pending[r.Run.Index] = r
+				finished++
+				progress()
+			case <-gctx.Done():
+				return nil
+			}
+		}
+		return nil
+	})
+
+	err = g.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// runOne executes run i of plan and collects its metrics.
+func runOne(ctx context.Context, plan *Plan, i int) (*Result, error) {
+	run := plan.Run(i)
+	p := &plan.Points[run.Point]
+	steps := make([]sim.Metrics, 0, p.Params.Horizon)
+	err := sim.Run(ctx, p.Params, run.Seed, func(m sim.Metrics) error {
+		steps = append(steps, m)
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("run %d (%s, replicate %d, seed %d): %w", i, p.Label(), run.Replicate, run.Seed, err)
+	}
+	return &Result{Run: run, Steps: steps}, nil
+}
+
+// deliver passes r to sink, naming the run in sink's error.
+func deliver(sink func(Result) error, r Result) error {
+	if err := sink(r); err != nil {
+		return fmt.Errorf("run %d: %w", r.Run.Index, err)
+	}
+	return nil
+}
+
+// writeFingerprint records which batch the checkpoints in pdir belong to.
+// It is written atomically, before any checkpoint, so a checkpoint never
+// exists without it.
+func writeFingerprint(pdir, fingerprint string, plan *Plan) error {
+	info := partialInfo{fingerprint: fingerprint, scenario: plan.Scenario, runs: plan.NumRuns()}
+	path := filepath.Join(pdir, fingerprintFile)
+	if old, err := os.ReadFile(path); err == nil && string(old) == info.String() {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(info.String()), 0o644); err != nil {
+		return fmt.Errorf("write checkpoint fingerprint: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write checkpoint fingerprint: %w", err)
+	}
+	return nil
+}

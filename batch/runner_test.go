@@ -1,0 +1,359 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trustsim/trustsim/sim"
+)
+
+// testPlan returns a plan of points × replicates short runs of the default
+// initiative, the points differing in relationship share.
+func testPlan(t testing.TB, points, replicates, horizon int) *Plan {
+	t.Helper()
+	plan := &Plan{Scenario: "test", Replicates: replicates, BaseSeed: 7, Every: 1, Swept: []string{"policy.relationship_share"}}
+	for i := range points {
+		p := sim.Default()
+		p.Horizon = horizon
+		p.Policy.RelationshipShare = 0.02 * float64(i+1)
+		plan.Points = append(plan.Points, Point{
+			Index:  i,
+			Swept:  []Setting{{Name: "policy.relationship_share", Value: fmt.Sprint(p.Policy.RelationshipShare)}},
+			Params: p,
+		})
+	}
+	return plan
+}
+
+// recorder is a sink that keeps the results it is given and a Progress
+// func that records its calls.
+type recorder struct {
+	mu       sync.Mutex
+	results  []Result
+	progress [][2]int
+}
+
+func (r *recorder) sink(res Result) error {
+	r.results = append(r.results, res)
+	return nil
+}
+
+func (r *recorder) onProgress(done, total int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.progress = append(r.progress, [2]int{done, total})
+}
+
+func (r *recorder) indices() []int {
+	var ix []int
+	for _, res := range r.results {
+		ix = append(ix, res.Run.Index)
+	}
+	return ix
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// reference runs the plan with one worker in a fresh directory: the
+// results every other way of running it must reproduce.
+func reference(t *testing.T, plan *Plan) []Result {
+	t.Helper()
+	var rec recorder
+	if err := Execute(context.Background(), t.TempDir(), plan, "fp", Options{Workers: 1}, rec.sink); err != nil {
+		t.Fatalf("reference batch: %v", err)
+	}
+	return rec.results
+}
+
+func TestExecuteOrderAndDeterminism(t *testing.T) {
+	plan := testPlan(t, 3, 5, 15)
+	want := reference(t, plan)
+	if got := len(want); got != plan.NumRuns() {
+		t.Fatalf("reference delivered %d results, want %d", got, plan.NumRuns())
+	}
+	for _, workers := range []int{1, 2, 3, 8, 40} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			var rec recorder
+			dir := t.TempDir()
+			err := Execute(context.Background(), dir, plan, "fp", Options{Workers: workers, Progress: rec.onProgress}, rec.sink)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.indices(); !reflect.DeepEqual(got, seq(plan.NumRuns())) {
+				t.Fatalf("sink saw runs %v, want them in index order", got)
+			}
+			if !reflect.DeepEqual(rec.results, want) {
+				t.Fatal("results differ from the one-worker batch")
+			}
+			for i, r := range rec.results {
+				if r.Run != plan.Run(i) {
+					t.Errorf("result %d is run %+v, want %+v", i, r.Run, plan.Run(i))
+				}
+				if len(r.Steps) != 15 {
+					t.Errorf("run %d has %d steps, want 15", i, len(r.Steps))
+				}
+			}
+			// Progress: once at the start with 0, then once per run,
+			// counting up to the total.
+			if len(rec.progress) != plan.NumRuns()+1 {
+				t.Fatalf("progress called %d times, want %d", len(rec.progress), plan.NumRuns()+1)
+			}
+			for k, p := range rec.progress {
+				if p != [2]int{k, plan.NumRuns()} {
+					t.Fatalf("progress call %d = %v, want [%d %d]", k, p, k, plan.NumRuns())
+				}
+			}
+			if !HasPartial(dir) {
+				t.Error("checkpoints missing after the batch; the caller removes them")
+			}
+			if err := RemovePartial(dir); err != nil {
+				t.Fatal(err)
+			}
+			if HasPartial(dir) {
+				t.Error("RemovePartial left the checkpoints")
+			}
+		})
+	}
+}
+
+func TestExecuteWindowBoundsMemory(t *testing.T) {
+	// While the sink holds run 0, the other runs cannot be delivered: the
+	// workers may run ahead by the reorder window and no further. Count
+	// the checkpoints written meanwhile (each finished run writes one).
+	plan := testPlan(t, 1, 60, 3)
+	const workers = 2
+	window := workers * windowPerWorker
+	dir := t.TempDir()
+	count := func() int {
+		m, err := filepath.Glob(filepath.Join(dir, PartialDir, "run-*.bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(m)
+	}
+	sink := func(r Result) error {
+		if r.Run.Index != 0 {
+			return nil
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for count() < window && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // time to (wrongly) run further ahead
+		if n := count(); n != window {
+			return fmt.Errorf("%d runs finished while run 0 was in the sink; want the window, %d", n, window)
+		}
+		return nil
+	}
+	if err := Execute(context.Background(), dir, plan, "fp", Options{Workers: workers}, sink); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != plan.NumRuns() {
+		t.Fatalf("%d checkpoints at the end, want %d", n, plan.NumRuns())
+	}
+}
+
+func TestExecuteCancelAndResume(t *testing.T) {
+	plan := testPlan(t, 2, 6, 15)
+	want := reference(t, plan)
+	for _, workers := range []int{1, 3} {
+		for _, stopAfter := range []int{1, 5, 11} {
+			t.Run(fmt.Sprintf("workers=%d/stop=%d", workers, stopAfter), func(t *testing.T) {
+				dir := t.TempDir()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				var first recorder
+				opt := Options{Workers: workers, Progress: func(done, total int) {
+					if done >= stopAfter {
+						cancel()
+					}
+				}}
+				err := Execute(ctx, dir, plan, "fp", opt, first.sink)
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("interrupted batch returned %v, want context.Canceled", err)
+				}
+				// Every finished run is checkpointed: at least the
+				// stopAfter runs that Progress reported.
+				done, err := scanCheckpoints(filepath.Join(dir, PartialDir), "fp", plan)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var kept []int
+				for i, d := range done {
+					if d {
+						kept = append(kept, i)
+					}
+				}
+				if len(kept) < stopAfter {
+					t.Fatalf("%d checkpoints kept (%v), want at least %d", len(kept), kept, stopAfter)
+				}
+				// What reached the sink is a prefix, in order.
+				if got := first.indices(); !slices.Equal(got, seq(len(got))) {
+					t.Fatalf("interrupted batch delivered %v, want a prefix in order", got)
+				}
+
+				// Without --resume the directory is refused.
+				err = Execute(context.Background(), dir, plan, "fp", Options{Workers: workers}, first.sink)
+				if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), "--resume") {
+					t.Fatalf("second batch without Resume returned %v, want ErrUnfinished suggesting --resume", err)
+				}
+
+				// Resume: the checkpointed runs are replayed, not
+				// re-run; the output is that of an uninterrupted batch.
+				var second recorder
+				opt = Options{Workers: workers, Resume: true, Progress: second.onProgress}
+				if err := Execute(context.Background(), dir, plan, "fp", opt, second.sink); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(second.results, want) {
+					t.Fatalf("resumed batch delivered runs %v with different results from an uninterrupted batch", second.indices())
+				}
+				if p := second.progress[0]; p != [2]int{len(kept), plan.NumRuns()} {
+					t.Errorf("first progress call of the resumed batch = %v, want [%d %d]", p, len(kept), plan.NumRuns())
+				}
+				if n := len(second.progress) - 1; n != plan.NumRuns()-len(kept) {
+					t.Errorf("resumed batch ran %d runs, want %d (the ones not checkpointed)", n, plan.NumRuns()-len(kept))
+				}
+			})
+		}
+	}
+}
+
+func TestExecuteResumeSkipsCheckpointed(t *testing.T) {
+	// A checkpoint is what the resumed batch delivers, whatever it holds:
+	// doctor one and check it comes back instead of a fresh run.
+	plan := testPlan(t, 1, 4, 10)
+	dir := t.TempDir()
+	var first recorder
+	if err := Execute(context.Background(), dir, plan, "fp", Options{Workers: 2}, first.sink); err != nil {
+		t.Fatal(err)
+	}
+	pdir := filepath.Join(dir, PartialDir)
+	doctored := first.results[2]
+	doctored.Steps = doctored.Steps[:3]
+	if err := writeCheckpoint(pdir, "fp", &doctored); err != nil {
+		t.Fatal(err)
+	}
+	// A corrupt checkpoint is run again; a stale temporary file is removed.
+	if err := os.WriteFile(filepath.Join(pdir, checkpointName(1)), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(pdir, checkpointName(3)+".tmp12345")
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var second recorder
+	opt := Options{Workers: 2, Resume: true, Progress: second.onProgress}
+	if err := Execute(context.Background(), dir, plan, "fp", opt, second.sink); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(second.results[2].Steps); got != 3 {
+		t.Errorf("run 2 has %d steps, want the 3 of its checkpoint (it was re-run)", got)
+	}
+	if !reflect.DeepEqual(second.results[1], first.results[1]) {
+		t.Error("run 1, whose checkpoint was corrupt, was not re-run to the same result")
+	}
+	if want := [][2]int{{3, 4}, {4, 4}}; !reflect.DeepEqual(second.progress, want) {
+		t.Errorf("progress = %v, want %v (only run 1 re-run)", second.progress, want)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary checkpoint still there (%v)", err)
+	}
+}
+
+func TestExecuteFingerprintMismatch(t *testing.T) {
+	plan := testPlan(t, 1, 2, 5)
+	dir := t.TempDir()
+	if err := Execute(context.Background(), dir, plan, "aaaaaaaaaaaaaaaa", Options{}, func(Result) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	err := Execute(context.Background(), dir, plan, "bbbbbbbbbbbbbbbb", Options{Resume: true}, func(Result) error {
+		t.Error("sink called for a batch of another fingerprint")
+		return nil
+	})
+	if !errors.Is(err, ErrOtherBatch) {
+		t.Fatalf("got %v, want ErrOtherBatch", err)
+	}
+	for _, want := range []string{dir, `"test"`, "2 runs", "aaaaaaaaaaaa", "bbbbbbbbbbbb"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestExecuteErrors(t *testing.T) {
+	plan := testPlan(t, 1, 6, 5)
+	t.Run("sink", func(t *testing.T) {
+		boom := errors.New("disk full")
+		err := Execute(context.Background(), t.TempDir(), plan, "fp", Options{Workers: 3}, func(r Result) error {
+			if r.Run.Index == 2 {
+				return boom
+			}
+			return nil
+		})
+		if !errors.Is(err, boom) || !strings.Contains(err.Error(), "run 2") {
+			t.Fatalf("got %v, want the sink's error naming run 2", err)
+		}
+	})
+	t.Run("model", func(t *testing.T) {
+		bad := testPlan(t, 2, 2, 5)
+		bad.Points[1].Params.Trust.Decay = -1
+		err := Execute(context.Background(), t.TempDir(), bad, "fp", Options{Workers: 2}, func(Result) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "run 2") {
+			t.Fatalf("got %v, want an error naming run 2", err)
+		}
+	})
+	t.Run("empty", func(t *testing.T) {
+		empty := &Plan{Scenario: "empty", Replicates: 1}
+		var rec recorder
+		if err := Execute(context.Background(), t.TempDir(), empty, "fp", Options{Progress: rec.onProgress}, rec.sink); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.results) != 0 || !reflect.DeepEqual(rec.progress, [][2]int{{0, 0}}) {
+			t.Fatalf("empty plan: results %v, progress %v", rec.results, rec.progress)
+		}
+	})
+}
+
+func TestFingerprint(t *testing.T) {
+	tests := []struct {
+		a, b []string
+		same bool
+	}{
+		{[]string{"x"}, []string{"x"}, true},
+		{[]string{"ab", "c"}, []string{"a", "bc"}, false},
+		{[]string{"a", ""}, []string{"a"}, false},
+		{[]string{"seed=1"}, []string{"seed=2"}, false},
+	}
+	for _, tt := range tests {
+		if got := Fingerprint(tt.a...) == Fingerprint(tt.b...); got != tt.same {
+			t.Errorf("Fingerprint(%q) == Fingerprint(%q) is %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}
+
+func BenchmarkExecute(b *testing.B) {
+	plan := testPlan(b, 2, 8, 52)
+	for b.Loop() {
+		dir := b.TempDir()
+		if err := Execute(context.Background(), dir, plan, "fp", Options{}, func(Result) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(plan.NumRuns()*b.N)/b.Elapsed().Seconds(), "runs/s")
+}
