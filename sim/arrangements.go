@@ -17,7 +17,10 @@ func (m *Model) keepArrangements() {
 		a := &m.arr[k]
 		switch a.status {
 		case arrActive:
-			if p.ContactHours > 0 && m.contact(a.a, a.b, p.ContactHours, false, m.rReview) &&
+			// Joint work goes through the champions' relationship: it keeps
+			// an existing tie up but creates none (MODEL-BRIEF SF10).
+			if p.ContactHours > 0 && m.findTie(a.a, a.b) >= 0 &&
+				m.contact(a.a, a.b, p.ContactHours, false, m.rReview) &&
 				m.Trust(int(a.a), int(a.b)) < p.MinTrust {
 				a.status = arrEnded
 			}

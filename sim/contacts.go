@@ -19,7 +19,8 @@ func contactsThisWeek(x float64, r *rand.Rand) int {
 // s_i·H_i per week, on contacts of network.hours_per_contact each
 // (docs/MODEL.md §7.2, M3). A contact goes to someone new with
 // probability network.explore_probability (always when the person has no
-// tie), otherwise to an existing tie chosen uniformly. Someone new is a
+// tie to another organization), otherwise to an existing tie chosen by
+// maintained. Someone new is a
 // friend of a friend with probability network.introduction_probability,
 // otherwise a random person of another organization; either is met only
 // if the homophily test exp(−β·|a_i − a_j|) passes.
@@ -34,16 +35,52 @@ func (m *Model) buildRelationships() {
 		n := contactsThisWeek(m.share[i]*p.Results.HoursPerWeek[m.role[i]]/hpc, r)
 		for range n {
 			j := int32(-1)
-			if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
+			if r.Float64() >= p.Network.ExploreProbability {
+				if id := m.maintained(int32(i), r); id >= 0 {
+					j = m.neighbor(int32(i), id)
+				}
+			}
+			if j < 0 {
 				j = m.newContact(int32(i), r)
-			} else {
-				j = m.neighbor(int32(i), m.adj[i][r.IntN(len(m.adj[i]))])
 			}
 			if j >= 0 {
 				m.contact(int32(i), j, hpc, true, r)
 			}
 		}
 	}
+}
+
+// maintained picks the tie i spends a maintenance contact on: one of
+// i's k strongest ties to people of other organizations (k =
+// network.maintenance_focus), uniformly, so that time goes to the
+// partnerships that matter most and a crowd of weak acquaintances does
+// not dilute it (docs/MODEL.md §7.2). Colleague ties are kept up by work
+// contacts instead. It returns -1 when i has no such tie.
+func (m *Model) maintained(i int32, r *rand.Rand) int32 {
+	k := m.p.Network.MaintenanceFocus
+	top := m.top[:0]
+	for _, id := range m.adj[i] {
+		t := &m.ties[id]
+		if m.org[t.a] == m.org[t.b] {
+			continue
+		}
+		if len(top) < k {
+			top = append(top, id)
+		} else if t.trust <= m.ties[top[k-1]].trust {
+			continue
+		} else {
+			top[k-1] = id
+		}
+		// Keep top sorted by decreasing trust (insertion; k is small).
+		for j := len(top) - 1; j > 0 && m.ties[top[j]].trust > m.ties[top[j-1]].trust; j-- {
+			top[j], top[j-1] = top[j-1], top[j]
+		}
+	}
+	m.top = top
+	if len(top) == 0 {
+		return -1
+	}
+	return top[r.IntN(len(top))]
 }
 
 // neighbor returns the other end of tie id seen from i.
@@ -88,8 +125,10 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 // Invited are the roles in convening.attend from every organization in the
 // initiative, funder people only under the partnership model and
 // community members only when engaged; each attends with probability
-// convening.attendance. Each attendee meets convening.contacts attendees
-// of other organizations and is pulled toward the common purpose:
+// convening.attendance. Each attendee has convening.contacts contacts with attendees
+// of other organizations: someone already known who attends (chosen as in
+// maintained) with probability 1 − network.explore_probability, otherwise
+// a random attendee. Each attendee is pulled toward the common purpose:
 // a ← a + ω·(1 − a). Attending costs convening.hours of direct work.
 func (m *Model) convene() {
 	p := &m.p
@@ -117,9 +156,22 @@ func (m *Model) convene() {
 	if n < 2 {
 		return
 	}
+	step := int32(m.step)
+	for _, i := range m.attendees {
+		m.attended[i] = step
+	}
 	for _, i := range m.attendees {
 		for range c.Contacts {
-			j := m.attendees[r.IntN(n)]
+			// Catch up with someone already known who is there, or meet someone new.
+			j := int32(-1)
+			if r.Float64() >= p.Network.ExploreProbability {
+				if id := m.maintained(i, r); id >= 0 && m.attended[m.neighbor(i, id)] == step {
+					j = m.neighbor(i, id)
+				}
+			}
+			if j < 0 {
+				j = m.attendees[r.IntN(n)]
+			}
 			if m.org[j] != m.org[i] {
 				m.contact(i, j, p.Network.HoursPerContact, c.Relational, r)
 			}
@@ -150,8 +202,8 @@ func (m *Model) engaged(i int32) bool { return m.engageDraw[i] < m.p.Policy.Enga
 // person of a non-community organization has network.colleague_contacts
 // work contacts a week with a random colleague, at the work discount; each
 // engaged community member has community.contacts dedicated contacts with
-// nonprofit people (co-production, M10), with someone new with probability
-// network.explore_probability, otherwise through an existing tie.
+// nonprofit people (co-production, M10): someone new with probability
+// network.explore_probability, otherwise a tie chosen by maintained.
 func (m *Model) workContacts() {
 	p := &m.p
 	r := m.rInteract
@@ -174,11 +226,14 @@ func (m *Model) workContacts() {
 			continue
 		}
 		for range contactsThisWeek(p.Community.Contacts, r) {
-			var j int32
-			if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
+			j := int32(-1)
+			if r.Float64() >= p.Network.ExploreProbability {
+				if id := m.maintained(int32(i), r); id >= 0 {
+					j = m.neighbor(int32(i), id)
+				}
+			}
+			if j < 0 {
 				j = m.serviceSlots[r.IntN(len(m.serviceSlots))]
-			} else {
-				j = m.neighbor(int32(i), m.adj[i][r.IntN(len(m.adj[i]))])
 			}
 			m.contact(int32(i), j, hpc, true, r)
 		}

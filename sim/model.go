@@ -65,8 +65,10 @@ type Model struct {
 	rReview   *rand.Rand // arrangement reviews
 
 	attendees []int32 // scratch
+	attended  []int32 // step of the last convening each slot attended
 	convLoss  []float64
 	drops     []int32 // scratch
+	top       []int32 // scratch of maintained
 
 	sums       tieSums
 	departures int
@@ -153,6 +155,10 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.crossSum = make([]float64, n)
 	m.memberProd = make([]float64, n)
 	m.convLoss = make([]float64, m.nOrgs)
+	m.attended = make([]int32, n)
+	for i := range m.attended {
+		m.attended[i] = -1
+	}
 	np := m.nOrgs * m.nOrgs
 	m.pairStrength = make([]float64, np)
 	m.pairMemory = make([]float64, np)

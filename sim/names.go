@@ -149,6 +149,7 @@ func (p *Params) Specs() []Spec {
 	n := &p.Network
 	fl("network.hours_per_contact", &n.HoursPerContact, 0.1, 40, "hours", "length of one relationship-building contact")
 	fl("network.explore_probability", &n.ExploreProbability, 0, 1, "probability", "chance that a relationship-building contact goes to someone new")
+	in("network.maintenance_focus", &n.MaintenanceFocus, 1, 100, "ties", "k: maintenance contacts go to one of the person's k strongest ties")
 	fl("network.introduction_probability", &n.IntroductionProbability, 0, 1, "probability", "chance that someone new is a friend of a friend (an introduction)")
 	fl("network.homophily", &n.Homophily, 0, 20, "1/alignment", "β: a new contact is accepted with probability exp(-β·|a_i-a_j|)")
 	fl("network.colleague_contacts", &n.ColleagueContacts, 0, 20, "contacts/week", "work contacts per week with a random colleague")
@@ -186,6 +187,7 @@ func (p *Params) Specs() []Spec {
 	pa := &p.Partnership
 	fl("partnership.leader_weight", &pa.LeaderWeight, 0, 1, "weight", "w of a tie held by a leader in partnership strength")
 	fl("partnership.staff_weight", &pa.StaffWeight, 0, 1, "weight", "w of any other tie in partnership strength")
+	fl("partnership.min_trust", &pa.MinTrust, 0, 1, "trust", "trust from which a tie carries its partnership (working trust)")
 	fl("partnership.active_threshold", &pa.ActiveThreshold, 0, 1, "strength", "strength from which a partnership counts as active")
 	fl("partnership.memory_gain", &pa.MemoryGain, 0, 1, "1/week", "ε_up: weekly gain of institutional memory")
 	fl("partnership.memory_loss", &pa.MemoryLoss, 0, 1, "1/week", "ε_down: weekly loss of institutional memory")

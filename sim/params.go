@@ -281,6 +281,9 @@ type Network struct {
 	// ExploreProbability is the chance that a contact goes to someone new
 	// rather than to an existing tie.
 	ExploreProbability float64
+	// MaintenanceFocus is k: maintenance contacts go to one of a person's
+	// k strongest ties.
+	MaintenanceFocus int
 	// IntroductionProbability is the chance that a new contact is a friend
 	// of a friend rather than a random person of another organization.
 	IntroductionProbability float64
@@ -369,6 +372,9 @@ type Partnerships struct {
 	// noisy-or partnership strength, by whether a leader holds it.
 	LeaderWeight float64
 	StaffWeight  float64
+	// MinTrust is the trust from which a tie carries the partnership
+	// ("working trust"); weaker acquaintances do not.
+	MinTrust float64
 	// ActiveThreshold is the strength from which a partnership is active.
 	ActiveThreshold float64
 	// MemoryGain, MemoryLoss and MemoryFloor are the optional institutional
@@ -471,7 +477,8 @@ func Default() Params {
 		},
 		Network: Network{
 			HoursPerContact:         1,
-			ExploreProbability:      0.3,
+			ExploreProbability:      0.1,
+			MaintenanceFocus:        6,
 			IntroductionProbability: 0.3,
 			Homophily:               2,
 			ColleagueContacts:       1,
@@ -500,7 +507,7 @@ func Default() Params {
 		},
 		FunderModels: FunderModels{UnfundedShare: 0.01, ReportingGrantorGrantee: 0.08, ReportingPartnership: 0.02},
 		Partnership: Partnerships{
-			LeaderWeight: 0.8, StaffWeight: 0.3, ActiveThreshold: 0.5,
+			LeaderWeight: 0.8, StaffWeight: 0.3, MinTrust: 0.25, ActiveThreshold: 0.5,
 			MemoryGain: 0.01, MemoryLoss: 0.005, MemoryFloor: 0,
 		},
 		Arrangements: Arrangements{MinTrust: 0.3, MinAlignment: 0.5, ReviewSpread: 0.1, ContactHours: 1},
@@ -508,7 +515,7 @@ func Default() Params {
 		Results: Results{
 			HoursPerWeek:     [NumRoles]float64{45, 40, 8, 3},
 			Productivity:     [NumRoles]float64{0.5, 1, 0.8, 0},
-			CoordinationGain: 0.3,
+			CoordinationGain: 0.5,
 			CoproductionGain: 0.2,
 		},
 	}

@@ -5,12 +5,12 @@ import "math"
 // updatePartnerships derives the strength of every partnership from the
 // person-level ties swept this step (docs/MODEL.md §7.10, M7):
 //
-//	P_AB  = 1 − Π_{ties i∈A, j∈B} (1 − w_ij·T_ij)      (noisy-or)
+//	P_AB  = 1 − Π_{ties i∈A, j∈B, T_ij ≥ θ_p} (1 − w_ij·T_ij)      (noisy-or)
 //	I_AB ← I_AB + ε_up·(P_AB − I_AB)  if P_AB > I_AB,  else I_AB − ε_down·I_AB
 //	P*_AB = max(P_AB, ζ·I_AB)
 //
 // w_ij is partnership.leader_weight when a leader holds the tie, else
-// partnership.staff_weight. A partnership active at the start of the step
+// partnership.staff_weight, and θ_p = partnership.min_trust. A partnership active at the start of the step
 // that is no longer active, after a departure removed one of its ties, is
 // counted as a reset.
 func (m *Model) updatePartnerships() {

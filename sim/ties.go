@@ -178,7 +178,9 @@ func (m *Model) sweepTies() {
 			m.sums.nCross++
 			m.crossSum[t.a] += t.trust
 			m.crossSum[t.b] += t.trust
-			m.pairProd[t.pair] *= 1 - float64(t.weight)*t.trust
+			if t.trust >= m.p.Partnership.MinTrust {
+				m.pairProd[t.pair] *= 1 - float64(t.weight)*t.trust
+			}
 		}
 		if t.class&classMember != 0 {
 			mem := t.a
