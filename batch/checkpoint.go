@@ -68,6 +68,13 @@ func HasPartial(dir string) bool {
 	return err == nil
 }
 
+// CountCheckpoints returns the number of finished runs checkpointed in
+// dir (0 if there are none or they cannot be read).
+func CountCheckpoints(dir string) int {
+	m, _ := filepath.Glob(filepath.Join(dir, PartialDir, "run-*.bin"))
+	return len(m)
+}
+
 // partialInfo is what the fingerprint file records.
 type partialInfo struct {
 	fingerprint string
