@@ -17,13 +17,10 @@ func contactsThisWeek(x float64, r *rand.Rand) int {
 
 // buildRelationships spends each person's relationship-building hours,
 // s_i·H_i per week, on contacts of network.hours_per_contact each
-// (docs/MODEL.md §7.2, M3). A contact goes to someone new with
-// probability network.explore_probability (always when the person has no
-// tie to another organization), otherwise to an existing tie chosen by
-// maintained. Someone new is a
-// friend of a friend with probability network.introduction_probability,
-// otherwise a random person of another organization; either is met only
-// if the homophily test exp(−β·|a_i − a_j|) passes.
+// (docs/MODEL.md §7.2, M3). A contact seeks someone new (newContact) with
+// probability network.explore_probability; when it does not, or finds
+// nobody, it goes to an existing tie chosen by maintained, and a person
+// with no tie to another organization tries newContact once more.
 func (m *Model) buildRelationships() {
 	p := &m.p
 	r := m.rInteract
@@ -35,13 +32,15 @@ func (m *Model) buildRelationships() {
 		n := contactsThisWeek(m.share[i]*p.Results.HoursPerWeek[m.role[i]]/hpc, r)
 		for range n {
 			j := int32(-1)
-			if r.Float64() >= p.Network.ExploreProbability {
-				if id := m.maintained(int32(i), r); id >= 0 {
-					j = m.neighbor(int32(i), id)
-				}
+			if r.Float64() < p.Network.ExploreProbability {
+				j = m.newContact(int32(i), r)
 			}
 			if j < 0 {
-				j = m.newContact(int32(i), r)
+				if id := m.maintained(int32(i), r); id >= 0 {
+					j = m.neighbor(int32(i), id)
+				} else {
+					j = m.newContact(int32(i), r)
+				}
 			}
 			if j >= 0 {
 				m.contact(int32(i), j, hpc, true, r)
@@ -92,8 +91,13 @@ func (m *Model) neighbor(i, id int32) int32 {
 	}
 }
 
-// newContact picks someone new for i to meet, or -1 when the meeting does
-// not happen (nobody found, or the homophily test fails).
+// newContact picks someone new for i to meet, or -1 when nobody new is
+// found. Someone new comes through an introduction by a friend with
+// probability network.introduction_probability (a random tie of a random
+// tie), otherwise cold, a random person of another organization, with
+// probability network.cold_contact_probability; either is met only if the
+// homophily test exp(−β·|a_i − a_j|) passes. Convenings are the other
+// way to meet people (convene).
 func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	p := &m.p
 	j := int32(-1)
@@ -105,7 +109,7 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 		if j >= 0 && m.role[j] == Member && m.role[i] != Member {
 			j = -1 // members are met through co-production, not introductions
 		}
-	} else if len(m.partnerSlots) > 0 {
+	} else if len(m.partnerSlots) > 0 && r.Float64() < p.Network.ColdContactProbability {
 		j = m.partnerSlots[r.IntN(len(m.partnerSlots))]
 		if m.org[j] == m.org[i] {
 			j = -1

@@ -284,9 +284,12 @@ type Network struct {
 	// MaintenanceFocus is k: maintenance contacts go to one of a person's
 	// k strongest ties.
 	MaintenanceFocus int
-	// IntroductionProbability is the chance that a new contact is a friend
-	// of a friend rather than a random person of another organization.
+	// IntroductionProbability is the chance that someone new is sought
+	// through an introduction by a friend.
 	IntroductionProbability float64
+	// ColdContactProbability is the chance that, failing an introduction,
+	// someone new is found cold among the people of other organizations.
+	ColdContactProbability float64
 	// Homophily is β: a new contact is accepted with exp(-β·|a_i-a_j|).
 	Homophily float64
 	// ColleagueContacts is the weekly number of work contacts with a
@@ -480,6 +483,7 @@ func Default() Params {
 			ExploreProbability:      0.1,
 			MaintenanceFocus:        6,
 			IntroductionProbability: 0.3,
+			ColdContactProbability:  0.2,
 			Homophily:               2,
 			ColleagueContacts:       1,
 			InitialColleagueTies:    3,
