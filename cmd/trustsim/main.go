@@ -1,0 +1,250 @@
+// Command trustsim runs batches of the trust simulation described in
+// docs/MODEL.md: it reads a scenario (a TOML file, or one of the bundled
+// scenarios), runs its design points × replicates on all CPUs and writes
+// CSV files, a manifest, plots and a report into an output directory.
+//
+// Usage:
+//
+//	trustsim run [SCENARIO] [flags]   run a scenario (default: "default")
+//	trustsim validate FILE...         check scenario files
+//	trustsim scenarios [show NAME]    list or print the bundled scenarios
+//	trustsim plot DIR                 redraw plots and report from a batch's files
+//	trustsim version                  print version information
+//	trustsim help [COMMAND]           show help
+//
+// Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input,
+// 130 interrupted (the finished runs are kept; `trustsim run ... --resume`
+// continues the batch).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/trustsim/trustsim/scenarios"
+)
+
+// Exit statuses of trustsim.
+const (
+	// exitOK: the command did what was asked.
+	exitOK = 0
+	// exitFailure: a runtime failure (a file could not be written, the
+	// model failed); the message says what.
+	exitFailure = 1
+	// exitUsage: bad usage (unknown command or flag, wrong arguments) or
+	// bad input (an invalid scenario or override). Nothing was written.
+	exitUsage = 2
+	// exitInterrupted: SIGINT or SIGTERM stopped a batch; its finished
+	// runs are checkpointed and `--resume` continues it.
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		// After the first signal, restore the default handling so that
+		// a second Ctrl-C stops trustsim at once.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the trustsim command line args (without the program name)
+// and returns the exit status. Only what the user asked for goes to
+// stdout; progress, warnings and errors go to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := newApp(stdout, stderr)
+	return a.main(ctx, args)
+}
+
+// app is one invocation of trustsim: its output streams and the few
+// things tests replace.
+type app struct {
+	stdout, stderr io.Writer
+	// args are the command-line arguments, for the resume hint.
+	args []string
+	// terminal reports whether stderr is a terminal (live progress bar).
+	terminal bool
+	// now is the clock of the progress report.
+	now func() time.Time
+	// onProgress, if set, is called after every progress update of a
+	// batch; tests use it to interrupt a batch part-way.
+	onProgress func(done, total int)
+}
+
+func newApp(stdout, stderr io.Writer) *app {
+	return &app{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr), now: time.Now}
+}
+
+// command is a trustsim subcommand.
+type command struct {
+	name    string
+	summary string
+	// usage is the synopsis after "trustsim NAME".
+	usage string
+	// help is the long description, examples included.
+	help string
+	// setup declares the command's flags on fs and returns the function
+	// that runs the command once they are parsed.
+	setup func(fs *pflag.FlagSet) func(ctx context.Context, a *app, args []string) error
+}
+
+// commands lists the subcommands in the order help shows them.
+func commands() []*command {
+	return []*command{runCommand(), validateCommand(), scenariosCommand(), plotCommand(), versionCommand(), helpCommand()}
+}
+
+func lookup(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// usageError is bad usage: the message, and the command whose --help
+// explains it ("" for trustsim itself).
+type usageError struct {
+	cmd string
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(cmd, format string, args ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
+}
+
+// inputError is bad input other than a scenario error list: a file that
+// cannot be read, a bundled name that does not exist.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+// errInterrupted says a batch was interrupted and its message (the resume
+// hint) has been printed already.
+var errInterrupted = errors.New("interrupted")
+
+func (a *app) main(ctx context.Context, args []string) int {
+	a.args = args
+	if len(args) == 0 {
+		a.topUsage(a.stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help":
+		a.topUsage(a.stdout)
+		return exitOK
+	case "--version", "-version":
+		name = "version"
+	}
+	c := lookup(name)
+	if c == nil {
+		msg := fmt.Sprintf("unknown command %q", name)
+		if strings.HasPrefix(name, "-") {
+			msg = fmt.Sprintf("unknown flag %q before the command", name)
+		} else if s := suggest(name); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return a.report(&usageError{msg: msg})
+	}
+	fs := pflag.NewFlagSet("trustsim "+c.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	exec := c.setup(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			a.commandUsage(a.stdout, c, fs)
+			return exitOK
+		}
+		return a.report(&usageError{cmd: c.name, msg: err.Error()})
+	}
+	return a.report(exec(ctx, a, fs.Args()))
+}
+
+// report prints err, if any, and returns the exit status it calls for.
+func (a *app) report(err error) int {
+	var (
+		usage *usageError
+		list  scenarios.ErrorList
+		input *inputError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
+	case errors.As(err, &usage):
+		fmt.Fprintf(a.stderr, "trustsim: %s\n", usage.msg)
+		if usage.cmd != "" {
+			fmt.Fprintf(a.stderr, "Run 'trustsim %s --help' for usage.\n", usage.cmd)
+		} else {
+			fmt.Fprintln(a.stderr, "Run 'trustsim help' for usage.")
+		}
+		return exitUsage
+	case errors.As(err, &list):
+		// One error per line, each with its file:line:col, so editors
+		// and grep can jump to it.
+		for _, e := range list {
+			fmt.Fprintln(a.stderr, e.Error())
+		}
+		return exitUsage
+	case errors.As(err, &input):
+		fmt.Fprintf(a.stderr, "trustsim: %v\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(a.stderr, "trustsim: interrupted")
+		return exitInterrupted
+	default:
+		fmt.Fprintf(a.stderr, "trustsim: %v\n", err)
+		return exitFailure
+	}
+}
+
+// suggest returns the command closest to name, or "" if none is close.
+func suggest(name string) string {
+	best, bestD := "", 3
+	for _, c := range commands() {
+		if d := editDistance(name, c.name); d < bestD {
+			best, bestD = c.name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,423 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/scenarios"
+)
+
+// small is a six-run scenario of 30 weeks (testdata/small.toml).
+const small = "testdata/small.toml"
+
+// trustsim runs the command in-process and returns its exit status,
+// stdout and stderr.
+func trustsim(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return trustsimApp(t, context.Background(), nil, args...)
+}
+
+// trustsimApp is trustsim with a context and a progress hook.
+func trustsimApp(t *testing.T, ctx context.Context, onProgress func(done, total int), args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	a := newApp(&stdout, &stderr)
+	a.onProgress = onProgress
+	code := a.main(ctx, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// mustRun runs a command that must succeed.
+func mustRun(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	code, stdout, stderr := trustsim(t, args...)
+	if code != exitOK {
+		t.Fatalf("trustsim %s: exit %d\nstderr:\n%s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout, stderr
+}
+
+// batchFiles are the files whose bytes must not depend on how a batch was
+// run; manifest.json is compared without its invocation times and workers.
+var batchFiles = []string{"runs.csv", "timeseries.csv", "aggregate.csv", "manifest.json"}
+
+// readBatch returns the contents of dir's batchFiles, manifest.json with
+// start, end and workers blanked, and the names of all files under dir.
+func readBatch(t *testing.T, dir string) (map[string]string, []string) {
+	t.Helper()
+	files := map[string]string{}
+	for _, name := range batchFiles {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "manifest.json" {
+			b = blankInvocation(t, b)
+		}
+		files[name] = string(b)
+	}
+	var names []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, names
+}
+
+// blankInvocation re-encodes a manifest with its invocation's start, end
+// and workers removed: the only fields that may differ between two runs
+// of one batch.
+func blankInvocation(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	inv, ok := m["invocation"].(map[string]any)
+	if !ok {
+		t.Fatalf("manifest.json has no invocation object")
+	}
+	for _, k := range []string{"start", "end", "workers"} {
+		if _, ok := inv[k]; !ok {
+			t.Errorf("manifest.json invocation has no %q", k)
+		}
+		delete(inv, k)
+	}
+	out, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sameBatch(t *testing.T, want, got string) {
+	t.Helper()
+	wf, wn := readBatch(t, want)
+	gf, gn := readBatch(t, got)
+	if !slices.Equal(wn, gn) {
+		t.Errorf("%s holds %v, %s holds %v", want, wn, got, gn)
+	}
+	for _, name := range batchFiles {
+		if wf[name] != gf[name] {
+			t.Errorf("%s differs between %s and %s", name, want, got)
+		}
+	}
+}
+
+func TestWorkersWriteIdenticalFiles(t *testing.T) {
+	tmp := t.TempDir()
+	one, four := filepath.Join(tmp, "one"), filepath.Join(tmp, "four")
+	stdout, stderr := mustRun(t, "run", small, "--workers", "1", "--out", one, "--quiet")
+	if stderr != "" {
+		t.Errorf("--quiet run wrote to stderr:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, one) || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("stdout = %q, want one line naming %s", stdout, one)
+	}
+	mustRun(t, "run", small, "--workers", "4", "--out", four, "--quiet")
+	sameBatch(t, one, four)
+	if batch.HasPartial(one) || batch.HasPartial(four) {
+		t.Error("checkpoints left after a successful batch")
+	}
+}
+
+func TestInterruptAndResume(t *testing.T) {
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	mustRun(t, "run", small, "--workers", "2", "--out", whole, "--quiet")
+
+	for _, stopAfter := range []int{1, 4} {
+		dir := filepath.Join(tmp, "resumed", string(rune('0'+stopAfter)))
+		ctx, cancel := context.WithCancel(context.Background())
+		args := []string{"run", small, "--workers", "2", "--out", dir}
+		code, stdout, stderr := trustsimApp(t, ctx, func(done, total int) {
+			if done >= stopAfter {
+				cancel()
+			}
+		}, args...)
+		cancel()
+		if code != exitInterrupted {
+			t.Fatalf("interrupted batch: exit %d, want %d\nstderr:\n%s", code, exitInterrupted, stderr)
+		}
+		if stdout != "" {
+			t.Errorf("interrupted batch wrote to stdout: %q", stdout)
+		}
+		if want := "trustsim run " + small + " --workers 2 --out " + dir + " --resume"; !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say how to resume (%q):\n%s", want, stderr)
+		}
+		if n := batch.CountCheckpoints(dir); n < stopAfter {
+			t.Errorf("%d runs checkpointed, want at least %d", n, stopAfter)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "runs.csv")); !os.IsNotExist(err) {
+			t.Errorf("interrupted batch published runs.csv (%v)", err)
+		}
+
+		// Again without --resume: refused, nothing lost.
+		code, _, stderr = trustsim(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "--resume") {
+			t.Errorf("rerun without --resume: exit %d, stderr %q; want %d and a hint to --resume", code, stderr, exitUsage)
+		}
+
+		stdout, _ = mustRun(t, append(args, "--resume", "--workers", "1")...)
+		if !strings.Contains(stdout, dir) {
+			t.Errorf("resumed batch's stdout %q does not name %s", stdout, dir)
+		}
+		sameBatch(t, whole, dir)
+		if batch.HasPartial(dir) {
+			t.Error("checkpoints left after the resumed batch")
+		}
+	}
+}
+
+func TestResumeOtherBatch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	code, _, _ := trustsimApp(t, ctx, func(done, _ int) {
+		if done >= 1 {
+			cancel()
+		}
+	}, "run", small, "--out", dir, "--quiet")
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d", code, exitInterrupted)
+	}
+	code, _, stderr := trustsim(t, "run", small, "--out", dir, "--seed", "99", "--resume")
+	if code != exitUsage || !strings.Contains(stderr, `"small"`) {
+		t.Fatalf("resume with another seed: exit %d, stderr %q; want %d naming the batch the directory holds", code, stderr, exitUsage)
+	}
+}
+
+func TestInvalidInputCreatesNothing(t *testing.T) {
+	pos := regexp.MustCompile(`^testdata/invalid\.toml:\d+:\d+: `)
+	tests := []struct {
+		name string
+		args []string
+		// lines, if set, must all match it.
+		lines *regexp.Regexp
+		// want is text stderr must contain.
+		want string
+	}{
+		{"invalid file", []string{"run", "testdata/invalid.toml"}, pos, "trust.decay"},
+		{"bad --set", []string{"run", "default", "--set", "trust.decay=7"}, nil, "trust.decay"},
+		{"unknown --set", []string{"run", "default", "--set", "trust.decai=0.1"}, nil, "trust.decai"},
+		{"--set without =", []string{"run", "default", "--set", "horizon"}, nil, "name=value"},
+		{"bad --replicates", []string{"run", small, "--replicates", "0"}, nil, "replicates"},
+		{"missing file", []string{"run", "testdata/nosuch.toml"}, nil, "nosuch"},
+		{"unknown bundled name", []string{"run", "no-such-scenario"}, nil, "no-such-scenario"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			code, stdout, stderr := trustsim(t, append(tt.args, "--out", out)...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr does not mention %q:\n%s", tt.want, stderr)
+			}
+			if tt.lines != nil {
+				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+				if len(lines) < 3 {
+					t.Errorf("%d errors reported, want the file's 3:\n%s", len(lines), stderr)
+				}
+				for _, l := range lines {
+					if !tt.lines.MatchString(l) {
+						t.Errorf("error line %q has no file:line:col", l)
+					}
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("invalid input created %s (%v)", out, err)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "Usage"},
+		{[]string{"rnu"}, `did you mean "run"`},
+		{[]string{"--frobnicate"}, "--frobnicate"},
+		{[]string{"run", "--frobnicate"}, "--frobnicate"},
+		{[]string{"run", "default", "extra"}, "one scenario"},
+		{[]string{"run", "--workers", "0"}, "--workers"},
+		{[]string{"run", "--seed", "-1"}, "--seed"},
+		{[]string{"validate"}, "at least one"},
+		{[]string{"scenarios", "show"}, "one scenario name"},
+		{[]string{"scenarios", "list"}, "list"},
+		{[]string{"scenarios", "show", "no-such"}, "no-such"},
+		{[]string{"plot"}, "one output directory"},
+		{[]string{"plot", "no/such/dir"}, "no/such/dir"},
+		{[]string{"version", "x"}, "no arguments"},
+		{[]string{"help", "nosuch"}, "nosuch"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := trustsim(t, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr does not mention %q:\n%s", tt.want, stderr)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, c := range commands() {
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				stdout, stderr := mustRun(t, args...)
+				if stderr != "" {
+					t.Errorf("help wrote to stderr: %q", stderr)
+				}
+				for _, want := range []string{"Usage: trustsim " + c.name, "Example"} {
+					if !strings.Contains(stdout, want) {
+						t.Errorf("help does not contain %q:\n%s", want, stdout)
+					}
+				}
+			})
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
+		stdout, _ := mustRun(t, args...)
+		for _, c := range commands() {
+			if !strings.Contains(stdout, "  "+c.name+" ") {
+				t.Errorf("trustsim %s does not list %s:\n%s", args[0], c.name, stdout)
+			}
+		}
+	}
+}
+
+func TestRunWithoutArgument(t *testing.T) {
+	t.Chdir(t.TempDir())
+	stdout, stderr := mustRun(t, "run", "--set", "horizon=20", "--replicates", "2")
+	dir := filepath.Join("out", "default")
+	if !strings.Contains(stdout, dir) {
+		t.Errorf("stdout %q does not name %s", stdout, dir)
+	}
+	// Not quiet and not a terminal: a start line, plain progress lines.
+	if !strings.Contains(stderr, "default:") || !strings.Contains(stderr, "runs (100%)") {
+		t.Errorf("stderr lacks the start line or the final progress line:\n%s", stderr)
+	}
+	for _, name := range batchFiles {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	mustRun(t, "plot", dir)
+}
+
+func TestRunDefaultAsIs(t *testing.T) {
+	// What a new user types first, with no flags at all.
+	if testing.Short() {
+		t.Skip("runs the whole default scenario")
+	}
+	t.Chdir(t.TempDir())
+	stdout, _ := mustRun(t, "run")
+	if !strings.Contains(stdout, filepath.Join("out", "default")) {
+		t.Errorf("stdout %q does not name out/default", stdout)
+	}
+}
+
+func TestScenariosAndValidate(t *testing.T) {
+	stdout, _ := mustRun(t, "scenarios")
+	bundled := scenarios.Bundled()
+	if len(bundled) == 0 {
+		t.Fatal("no bundled scenarios")
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != len(bundled) {
+		t.Errorf("scenarios printed %d lines for %d scenarios:\n%s", len(lines), len(bundled), stdout)
+	}
+	for i, info := range bundled {
+		if i < len(lines) && !strings.HasPrefix(lines[i], info.Name+" ") {
+			t.Errorf("line %d = %q, want scenario %s", i, lines[i], info.Name)
+		}
+		// Every bundled scenario is valid, and show prints its text.
+		out, _ := mustRun(t, "validate", info.Name)
+		if !strings.HasPrefix(out, info.Name+": ok") {
+			t.Errorf("validate %s: %q", info.Name, out)
+		}
+		src, _ := mustRun(t, "scenarios", "show", info.Name)
+		if _, err := scenarios.Parse(info.Name+".toml", []byte(src)); err != nil {
+			t.Errorf("scenarios show %s prints a scenario that does not parse: %v", info.Name, err)
+		}
+	}
+	out, _ := mustRun(t, "validate", small, "default")
+	if strings.Count(out, ": ok") != 2 {
+		t.Errorf("validate of two scenarios printed %q", out)
+	}
+	code, out, stderr := trustsim(t, "validate", small, "testdata/invalid.toml")
+	if code != exitUsage || !strings.Contains(out, small+": ok") || !strings.Contains(stderr, "testdata/invalid.toml:") {
+		t.Errorf("validate of a valid and an invalid file: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		stdout, _ := mustRun(t, args...)
+		if !strings.HasPrefix(stdout, "trustsim ") || !strings.Contains(stdout, runtime.Version()) || strings.Count(stdout, "\n") != 1 {
+			t.Errorf("trustsim %s = %q, want one line with the Go version", args[0], stdout)
+		}
+	}
+}
+
+func TestResumeCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, "trustsim run --resume"},
+		{[]string{"run", "my file.toml", "--set", "a=b"}, "trustsim run 'my file.toml' --set a=b --resume"},
+		{[]string{"run", "x", "--resume"}, "trustsim run x --resume"},
+		{[]string{"run", "it's"}, `trustsim run 'it'\''s' --resume`},
+	}
+	for _, tt := range tests {
+		if got := resumeCommand(tt.args); got != tt.want {
+			t.Errorf("resumeCommand(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestDirName(t *testing.T) {
+	tests := []struct{ name, arg, want string }{
+		{"default", "default", "default"},
+		{"", "path/to/my.toml", "my"},
+		{"a/b c", "x", "a-b-c"},
+		{"..", "x", "scenario"},
+	}
+	for _, tt := range tests {
+		if got := dirName(&scenarios.Scenario{Name: tt.name}, tt.arg); got != tt.want {
+			t.Errorf("dirName(%q, %q) = %q, want %q", tt.name, tt.arg, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/trustsim/trustsim/output"
+)
+
+func plotCommand() *command {
+	return &command{
+		name:    "plot",
+		summary: "redraw the plots and report of a finished batch",
+		usage:   "DIR",
+		help: `Plot redraws DIR/plots/ and DIR/report.html from the CSV files and
+manifest.json of a batch that 'trustsim run' wrote into DIR, without
+running anything: after upgrading trustsim, or after editing the files.
+
+Example:
+  trustsim plot out/default`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+			return func(_ context.Context, a *app, args []string) error {
+				if len(args) != 1 {
+					return usagef("plot", "plot takes one output directory, got %d arguments", len(args))
+				}
+				dir := args[0]
+				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+					return &inputError{fmt.Errorf("%s is not a batch's output directory", dir)}
+				}
+				if err := output.Redraw(dir); err != nil {
+					if errors.Is(err, fs.ErrNotExist) {
+						return &inputError{fmt.Errorf("redraw %s: %w", dir, err)}
+					}
+					return fmt.Errorf("redraw %s: %w", dir, err)
+				}
+				fmt.Fprintf(a.stdout, "Redrew %s\n", dir)
+				return nil
+			}
+		},
+	}
+}

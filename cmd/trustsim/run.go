@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/output"
+	"github.com/trustsim/trustsim/scenarios"
+)
+
+// runFlags are the flags of `trustsim run`.
+type runFlags struct {
+	out        string
+	workers    int
+	seed       uint64
+	replicates int
+	every      int
+	set        []string
+	quiet      bool
+	resume     bool
+	fs         *pflag.FlagSet
+}
+
+func runCommand() *command {
+	return &command{
+		name:    "run",
+		summary: "run a scenario's batch and write its results, plots and report",
+		usage:   "[SCENARIO]",
+		help: `Run runs every design point × replicate of SCENARIO, a scenario file or
+the name of a bundled scenario ('trustsim scenarios' lists them; none given
+runs "default"), on all CPUs, and writes into the output directory:
+  runs.csv        one row per run
+  timeseries.csv  every kept step of every run
+  aggregate.csv   mean and 95% confidence interval over replicates
+  manifest.json   scenario, seeds, parameters and program version
+  plots/          PNG and SVG plots, and report.html
+The files are the same, byte for byte, whatever --workers is.
+
+The scenario and every override are checked before anything is written:
+invalid input exits with status 2, lists every problem as
+file:line:col: name: problem; allowed, and creates no directory.
+
+Progress goes to stderr. Ctrl-C (or SIGTERM) stops the batch, keeps every
+finished run and exits with status 130; the same command with --resume
+continues where it stopped and ends with the files an uninterrupted batch
+writes.
+
+Examples:
+  trustsim run
+  trustsim run investment-vs-turnover --replicates 50 --workers 8
+  trustsim run my.toml --out results/my --seed 42
+  trustsim run default --set policy.relationship_share=0.1 --set horizon=520
+  trustsim run my.toml --resume`,
+		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+			f := &runFlags{fs: fs}
+			fs.StringVar(&f.out, "out", "", "output `DIR` (default out/<scenario name>)")
+			fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "number of runs executing at once (`N`)")
+			fs.Uint64Var(&f.seed, "seed", 0, "base seed `N` of the batch (default: the scenario's)")
+			fs.IntVar(&f.replicates, "replicates", 0, "runs per design point `N` (default: the scenario's)")
+			fs.IntVar(&f.every, "every", 0, "keep every `K`-th step in timeseries.csv (default: the scenario's)")
+			fs.StringArrayVar(&f.set, "set", nil, "set a parameter or scenario key by dotted `name=value` (repeatable)")
+			fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
+			fs.BoolVar(&f.resume, "resume", false, "continue an interrupted batch in the output directory")
+			return f.exec
+		},
+	}
+}
+
+// exec is `trustsim run`.
+func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
+	if len(args) > 1 {
+		return usagef("run", "run takes one scenario, got %d: %s", len(args), strings.Join(args, " "))
+	}
+	if f.workers < 1 {
+		return usagef("run", "--workers must be at least 1, got %d", f.workers)
+	}
+	arg := "default"
+	if len(args) == 1 {
+		arg = args[0]
+	}
+
+	// Everything that can be wrong with the input is found before the
+	// output directory is created.
+	s, err := loadScenario(arg)
+	if err != nil {
+		return err
+	}
+	overrides := f.overrides()
+	var errs scenarios.ErrorList
+	for _, o := range overrides {
+		name, value, ok := strings.Cut(o, "=")
+		if !ok || name == "" {
+			errs = append(errs, &scenarios.Error{File: "--set", Name: o, Problem: "not of the form name=value", Allowed: "e.g. --set policy.relationship_share=0.1"})
+			continue
+		}
+		if err := s.Override(name, value); err != nil {
+			var list scenarios.ErrorList
+			var one *scenarios.Error
+			switch {
+			case errors.As(err, &list):
+				errs = append(errs, list...)
+			case errors.As(err, &one):
+				errs = append(errs, one)
+			default:
+				errs = append(errs, &scenarios.Error{File: "--set", Name: name, Problem: err.Error()})
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return err
+	}
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("out", dirName(s, arg))
+	}
+	version := versionString()
+	fingerprint := batch.Fingerprint(append([]string{version, string(s.Source)}, overrides...)...)
+	if err := batch.CheckPartial(dir, fingerprint, f.resume); err != nil {
+		return &inputError{err}
+	}
+
+	command := append([]string{"trustsim", "run", arg}, f.canonicalFlags()...)
+	w, err := output.Create(dir, plan, output.Meta{
+		ScenarioText: s.Source,
+		ScenarioFile: s.Filename,
+		Command:      command,
+		Workers:      f.workers,
+		Start:        a.now(),
+	})
+	if err != nil {
+		return fmt.Errorf("create output in %s: %w", dir, err)
+	}
+
+	total := plan.NumRuns()
+	var prog *progress
+	if !f.quiet {
+		fmt.Fprintf(a.stderr, "trustsim: %s: %d design point%s × %d replicate%s = %d run%s on %d worker%s → %s\n",
+			plan.Scenario, len(plan.Points), plural(len(plan.Points)), plan.Replicates, plural(plan.Replicates),
+			total, plural(total), f.workers, plural(f.workers), dir)
+		if f.resume && !batch.HasPartial(dir) {
+			fmt.Fprintf(a.stderr, "trustsim: no unfinished batch in %s to resume; running all of it\n", dir)
+		}
+		prog = newProgress(a.stderr, a.terminal, a.now)
+	}
+	opt := batch.Options{
+		Workers: f.workers,
+		Resume:  f.resume,
+		Progress: func(d, t int) {
+			if prog != nil {
+				prog.update(d, t)
+			}
+			if a.onProgress != nil {
+				a.onProgress(d, t)
+			}
+		},
+	}
+	err = batch.Execute(ctx, dir, plan, fingerprint, opt, w.Add)
+	if prog != nil {
+		prog.finish()
+	}
+	if err != nil {
+		if aerr := w.Abort(); aerr != nil {
+			fmt.Fprintf(a.stderr, "trustsim: %v\n", aerr)
+		}
+		if errors.Is(err, batch.ErrUnfinished) || errors.Is(err, batch.ErrOtherBatch) {
+			return &inputError{err}
+		}
+		resume := resumeCommand(a.args)
+		if ctx.Err() != nil {
+			kept := batch.CountCheckpoints(dir)
+			fmt.Fprintf(a.stderr, "trustsim: interrupted; %d of %d runs are finished and kept in %s\n",
+				kept, total, filepath.Join(dir, batch.PartialDir))
+			fmt.Fprintf(a.stderr, "To continue, run: %s\n", resume)
+			return errInterrupted
+		}
+		if kept := batch.CountCheckpoints(dir); kept > 0 {
+			fmt.Fprintf(a.stderr, "trustsim: %d of %d runs are finished and kept; once the problem below is fixed, continue with: %s\n",
+				kept, total, resume)
+		}
+		return err
+	}
+	if err := w.Close(a.now()); err != nil {
+		return fmt.Errorf("write output in %s: %w", dir, err)
+	}
+	if err := batch.RemovePartial(dir); err != nil {
+		return err
+	}
+	files := w.MainFiles()
+	fmt.Fprintf(a.stdout, "Results in %s: %s\n", dir, strings.Join(files, ", "))
+	return nil
+}
+
+// loadScenario loads arg, a file or bundled name. Every failure is bad
+// input: an invalid scenario, a missing file, an unknown name.
+func loadScenario(arg string) (*scenarios.Scenario, error) {
+	s, err := scenarios.Load(arg)
+	if err != nil {
+		var list scenarios.ErrorList
+		if errors.As(err, &list) {
+			return nil, err
+		}
+		return nil, &inputError{err}
+	}
+	return s, nil
+}
+
+// overrides returns the scenario overrides of the flags as name=value,
+// in the order they apply: --seed, --replicates, --every, then each --set
+// in command-line order (so a later --set wins).
+func (f *runFlags) overrides() []string {
+	var o []string
+	if f.fs.Changed("seed") {
+		o = append(o, "seed="+strconv.FormatUint(f.seed, 10))
+	}
+	if f.fs.Changed("replicates") {
+		o = append(o, "replicates="+strconv.Itoa(f.replicates))
+	}
+	if f.fs.Changed("every") {
+		o = append(o, "every="+strconv.Itoa(f.every))
+	}
+	return append(o, f.set...)
+}
+
+// canonicalFlags are the flags that determine a batch's results, as the
+// manifest records them: --out, --workers, --quiet and --resume change
+// where and how fast the files are written, never their contents, so they
+// are left out and the same batch records the same command however it
+// was run.
+func (f *runFlags) canonicalFlags() []string {
+	var c []string
+	if f.fs.Changed("seed") {
+		c = append(c, "--seed", strconv.FormatUint(f.seed, 10))
+	}
+	if f.fs.Changed("replicates") {
+		c = append(c, "--replicates", strconv.Itoa(f.replicates))
+	}
+	if f.fs.Changed("every") {
+		c = append(c, "--every", strconv.Itoa(f.every))
+	}
+	for _, s := range f.set {
+		c = append(c, "--set", s)
+	}
+	return c
+}
+
+// dirName is the default output directory name of s: its name, or the
+// file's base name, made safe as one path element.
+func dirName(s *scenarios.Scenario, arg string) string {
+	name := s.Name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg))
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '-'
+	}, name)
+	if name == "" || strings.Trim(name, ".") == "" {
+		name = "scenario"
+	}
+	return name
+}
+
+// resumeCommand is the command line that resumes the batch started by
+// args: the same command with --resume.
+func resumeCommand(args []string) string {
+	parts := []string{"trustsim"}
+	has := false
+	for _, a := range args {
+		if a == "--resume" || a == "--resume=true" {
+			has = true
+		}
+		parts = append(parts, shellQuote(a))
+	}
+	if !has {
+		parts = append(parts, "--resume")
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// elapsed formats d for progress lines: "42s", "3m05s", "2h07m".
+func elapsed(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
