@@ -119,9 +119,9 @@ func twoOrgs() sim.Params {
 	p.Orgs = []sim.Org{a, b}
 	p.History = []sim.History{{A: "family_center", B: "parent_ed", LeaderTie: true, Trust: 0.8}}
 	p.Arrangement = []sim.Arrangement{{
-		Name: "priority_access",
-		A:    sim.PersonRef{Org: "family_center", Role: sim.Leader},
-		B:    sim.PersonRef{Org: "parent_ed", Role: sim.Leader},
+		Name:  "priority_access",
+		A:     sim.PersonRef{Org: "family_center", Role: sim.Leader},
+		B:     sim.PersonRef{Org: "parent_ed", Role: sim.Leader},
 		Value: 20, Trust: 0.8,
 	}}
 	p.Policy.RelationshipShare = 0

@@ -1,7 +1,7 @@
 package sim
 
 // Metrics are the quantities recorded at the end of every step
-// (docs/MODEL.md §7.12). Field order is the column order of MetricNames.
+// (docs/MODEL.md §7.11). Field order is the column order of MetricNames.
 type Metrics struct {
 	// Step is the step just completed, from 0.
 	Step int

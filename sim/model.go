@@ -122,7 +122,7 @@ type arrangementState struct {
 }
 
 // New builds the initial state of a run of p with the given seed
-// (docs/MODEL.md §6, Initialization). p is validated and copied.
+// (docs/MODEL.md §5, Initialization). p is validated and copied.
 func New(p Params, seed uint64) (*Model, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func New(p Params, seed uint64) (*Model, error) {
 
 // newStream returns the random stream number stream of a run: a PCG
 // seeded from (seed, stream) through a SplitMix64 mix, so that streams of
-// nearby seeds are unrelated (docs/MODEL.md §5, Stochasticity).
+// nearby seeds are unrelated (docs/MODEL.md §4, Stochasticity).
 func newStream(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(mix(seed^mix(stream)), mix(seed+0x9e3779b97f4a7c15*stream)))
 }
@@ -247,7 +247,7 @@ func sortedEvents(ev []Event) []Event {
 
 // refresh recomputes what follows from parameters that events may change:
 // relationship shares, direct-work output rates and leaving hazards
-// (docs/MODEL.md §7.2, §7.7, §7.10, §7.11).
+// (docs/MODEL.md §7.2, §7.7, §7.11, §7.12).
 func (m *Model) refresh() {
 	p := &m.p
 	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
@@ -268,7 +268,7 @@ func (m *Model) refresh() {
 // relationshipShare returns the share of hours a person of an
 // organization of kind k spends on relationship building, and the share
 // spent on reporting to funders, under the funder model in force
-// (docs/MODEL.md §7.10).
+// (docs/MODEL.md §7.12).
 func relationshipShare(p *Params, k Kind, building bool) (share, reporting float64) {
 	if k == Community {
 		return 0, 0

@@ -132,7 +132,7 @@ func (o *Org) Headcount() int {
 }
 
 // DefaultOrg returns an organization of the given kind with the default
-// positions, turnover and hiring of docs/MODEL.md §6 (Initialization).
+// positions, turnover and hiring of docs/MODEL.md §5 (Initialization).
 func DefaultOrg(name string, kind Kind) Org {
 	o := Org{Name: name, Kind: kind, VacancyWeeks: 12, HireAlignment: 0.6, HireAlignmentSD: 0.15}
 	switch kind {
@@ -248,7 +248,7 @@ type Event struct {
 	Param, Value string
 }
 
-// Trust holds the tie and trust parameters (M2; docs/MODEL.md §7.3-7.4).
+// Trust holds the tie and trust parameters (M2; docs/MODEL.md §7.4, §7.9).
 type Trust struct {
 	// GrowthPerHour is α, trust gained per hour of dedicated relationship
 	// time at full alignment, as a fraction of the distance to 1.
@@ -358,7 +358,7 @@ type Policy struct {
 	Engagement float64
 }
 
-// FunderModels holds what the two funder models change (M9; §7.10).
+// FunderModels holds what the two funder models change (M9; §7.12).
 type FunderModels struct {
 	// UnfundedShare caps relationship building of funded organizations
 	// under grantor-grantee, where it is not a fundable activity.
@@ -369,7 +369,7 @@ type FunderModels struct {
 	ReportingPartnership    float64
 }
 
-// Partnerships holds the organization-level parameters (M7; §7.9).
+// Partnerships holds the organization-level parameters (M7; §7.10).
 type Partnerships struct {
 	// LeaderWeight and StaffWeight are w: the weight of one tie in the
 	// noisy-or partnership strength, by whether a leader holds it.
@@ -400,7 +400,7 @@ type Arrangements struct {
 	ContactHours float64
 }
 
-// Community holds the co-production parameters (M10; §7.8).
+// CommunityParams holds the co-production parameters (M10; §7.4).
 type CommunityParams struct {
 	// Contacts is the weekly number of contacts an engaged member has with
 	// staff or volunteers of nonprofits.

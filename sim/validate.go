@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // MaxPeople bounds the person slots of one run (about 1 GiB of state at
@@ -139,6 +140,10 @@ func (p *Params) Validate() error {
 				add(path+".org", fmt.Sprintf("no organization %q", e.Org), p.orgList())
 			}
 		case Set:
+			if e.Param == "horizon" || strings.Contains(e.Param, ".positions") {
+				add(path+".param", e.Param+" cannot change during a run", "a set event changes behaviour, not the initiative's size or length")
+				continue
+			}
 			q := p.Clone()
 			if err := q.Set(e.Param, e.Value); err != nil {
 				pe := err.(*ParamError)

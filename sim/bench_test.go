@@ -1,0 +1,79 @@
+package sim_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/trustsim/trustsim/sim"
+)
+
+// cityParams is a city-wide initiative of about 10,000 people, the size of
+// the bundled bench-city scenario: 60 nonprofits of 100 positions, 4
+// funders, a backbone and a community of 4,000 people served.
+func cityParams() sim.Params {
+	p := sim.Default()
+	p.Horizon = 520
+	p.Orgs = nil
+	bb := sim.DefaultOrg("backbone", sim.Backbone)
+	bb.Positions = [sim.NumRoles]int{1, 19, 0, 0}
+	p.Orgs = append(p.Orgs, bb)
+	for k := range 4 {
+		f := sim.DefaultOrg(fmt.Sprintf("funder_%d", k), sim.Funder)
+		f.Positions = [sim.NumRoles]int{1, 9, 0, 0}
+		p.Orgs = append(p.Orgs, f)
+	}
+	for k := range 60 {
+		o := sim.DefaultOrg(fmt.Sprintf("nonprofit_%02d", k), sim.Nonprofit)
+		o.Positions = [sim.NumRoles]int{1, 60, 39, 0}
+		p.Orgs = append(p.Orgs, o)
+	}
+	c := sim.DefaultOrg("community", sim.Community)
+	c.Positions = [sim.NumRoles]int{0, 0, 0, 4000}
+	p.Orgs = append(p.Orgs, c)
+	p.History = []sim.History{{A: "nonprofit_00", B: "nonprofit_01", LeaderTie: true, StaffTies: 5, Trust: 0.7}}
+	p.Arrangement = []sim.Arrangement{{Name: "priority_access",
+		A: sim.PersonRef{Org: "nonprofit_00", Role: sim.Leader}, B: sim.PersonRef{Org: "nonprofit_01", Role: sim.Leader},
+		Value: 20, Trust: 0.7}}
+	return p
+}
+
+// BenchmarkStep measures one weekly step of the city initiative in steady
+// state (after a year of warm-up) and reports person-steps per second.
+func BenchmarkStep(b *testing.B) {
+	p := cityParams()
+	m, err := sim.New(p, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 52 {
+		m.Advance()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m.Step() >= p.Horizon {
+			b.StopTimer()
+			m, _ = sim.New(p, uint64(i))
+			for range 52 {
+				m.Advance()
+			}
+			b.StartTimer()
+		}
+		m.Advance()
+	}
+	b.ReportMetric(float64(m.NumPeople())*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+}
+
+// BenchmarkRun measures a whole 520-week run of the city initiative,
+// set-up included.
+func BenchmarkRun(b *testing.B) {
+	p := cityParams()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := sim.Run(context.Background(), p, uint64(i), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(p.People()*p.Horizon)*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+}
