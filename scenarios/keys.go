@@ -1,0 +1,132 @@
+package scenarios
+
+// keyDoc documents one key of the scenario format. The parser takes each
+// table's allowed keys from these, and docs/SCENARIOS.md's key tables are
+// generated from them (a test keeps the two in step).
+type keyDoc struct {
+	Key     string
+	Type    string
+	Default string
+	Allowed string
+	Doc     string
+}
+
+// section is one kind of table in a scenario file and its keys.
+type section struct {
+	Name string // how the docs name the table, e.g. "[[org]]"
+	Keys []keyDoc
+}
+
+// Limits of the format. Values beyond them are refused with a message
+// that says the limit.
+const (
+	maxReplicates   = 1_000_000
+	maxWeeks        = 52 * 100 // as sim's horizon range
+	maxOrgs         = 1000     // partnership state grows with the square of it
+	maxOrgCount     = 1000
+	maxSweepValues  = 10_000
+	maxStaffTies    = 10_000
+	maxNameLength   = 100
+	defaultReplicas = 1
+	defaultSeed     = 1
+	defaultEvery    = 1
+)
+
+// Defaults of list entries that the model has no default for.
+const (
+	defaultHistoryTrust     = 0.6
+	defaultArrangementValue = 20
+	defaultArrangementTrust = 0.7
+	defaultMetric           = "results"
+)
+
+// plotKinds are the kinds of plot a [[plot]] entry can request.
+var plotKinds = []string{"timeseries", "response", "heatmap", "strategies", "event"}
+
+var (
+	topKeys = section{"top level", []keyDoc{
+		{"name", "string", "the file name without .toml", "letters, digits, '-', '_' and '.', at most 100 characters", "the scenario's name; results go to out/<name> by default"},
+		{"description", "string", `""`, "any text", "what question the scenario answers; its first line is the one-line summary `trustsim scenarios` shows"},
+		{"replicates", "integer", "1", "1 to 1000000", "runs per design point, each with its own seed"},
+		{"seed", "integer", "1", "0 to 9223372036854775807", "base seed: run i's seed is derived from (seed, i)"},
+		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv (aggregates keep the same steps)"},
+		{"params", "table", "", "dotted name = value", "any parameter by its dotted name, e.g. \"org.parent_ed.vacancy_weeks\" = 8"},
+		{"sweep", "table", "", "dotted name = list or range", "parameters to sweep; several form a full-factorial grid"},
+		{"org", "array of tables", "the default initiative", "at most 1000 organizations", "the organizations; see [[org]]"},
+		{"history", "array of tables", "the default history (none when [[org]] is given)", "see [[history]]", "shared histories: ties between organizations at the start"},
+		{"arrangement", "array of tables", "priority_access (none when [[org]] is given)", "see [[arrangement]]", "joint arrangements held by one person on each side"},
+		{"event", "array of tables", "none", "see [[event]]", "scheduled shocks"},
+		{"strategy", "array of tables", "none", "see [[strategy]]", "named bundles of parameter values compared side by side"},
+		{"plot", "array of tables", "none", "see [[plot]]", "extra plots to draw besides the standard ones"},
+	}}
+	orgKeys = section{"[[org]]", []keyDoc{
+		{"name", "string", "required", "lower-case letters, digits and '_', starting with a letter; unique", "names the organization in events, arrangements and org.<name>.<field>"},
+		{"kind", "string", "required", "nonprofit, funder, backbone, community", "the kind of organization"},
+		{"count", "integer", "1", "1 to 1000", "make this many organizations alike, named <name>_1 … <name>_<count>"},
+		{"positions", "table role = integer", "by kind (below)", "0 to 1000000 per role; a community holds members only", "positions per role; roles left out keep the kind's default"},
+		{"annual_turnover", "table role = number, or number", "by kind (below)", "0 to 1", "probability per year that the holder of a position leaves; a single number sets every role"},
+		{"vacancy_weeks", "number", "by kind (below)", "0 to 520", "mean weeks a vacated position stays empty"},
+		{"hire_alignment", "number", "by kind (below)", "0 to 1", "mean alignment with the common purpose of people who join"},
+		{"hire_alignment_sd", "number", "by kind (below)", "0 to 1", "spread of that alignment"},
+	}}
+	historyKeys = section{"[[history]]", []keyDoc{
+		{"a", "string", "required", "an organization", "one organization"},
+		{"b", "string", "required", "another organization", "the other organization"},
+		{"leader_tie", "boolean", "true", "true or false", "a tie between the first leader of each"},
+		{"staff_ties", "integer", "0", "0 to 10000", "further ties between randomly chosen non-leaders of a and b"},
+		{"trust", "number", "0.6", "0 to 1", "initial trust of every tie of this history"},
+	}}
+	arrangementKeys = section{"[[arrangement]]", []keyDoc{
+		{"name", "string", "required", "unique", "names the arrangement in outputs"},
+		{"a", "person", "required", "see Persons", "the champion on one side"},
+		{"b", "person", "required", "see Persons", "the champion on the other side, of another organization"},
+		{"value", "number", "20", "0 or more", "results per week the arrangement adds while active (results units)"},
+		{"trust", "number", "0.7", "0 to 1", "initial trust of the champions' tie"},
+	}}
+	personKeys = section{"person", []keyDoc{
+		{"org", "string", "required", "an organization", "the organization"},
+		{"role", "string", `"leader"`, "leader, staff, volunteer, member", "the role"},
+		{"index", "integer", "0", "0 to positions-1; \"all\" in an event's who", "which position of that role, from 0"},
+	}}
+	eventKeys = section{"[[event]]", []keyDoc{
+		{"step", "integer", "required", "0 to horizon-1", "the step at whose start the event happens"},
+		{"kind", "string", "required", "leave, join, exit, set", "what happens"},
+		{"who", "person", "required for leave", "see Persons", "the position whose holder leaves; index \"all\" makes every holder of the role leave"},
+		{"org", "string", "required for join and exit", "an organization", "the organization that joins (its positions are empty until then) or exits"},
+		{"param", "string", "required for set", "a dotted parameter name", "the parameter a set event changes"},
+		{"value", "any", "required for set", "a value of that parameter", "its new value"},
+	}}
+	strategyKeys = section{"[[strategy]]", []keyDoc{
+		{"name", "string", "required", "unique, at most 100 characters", "names the strategy in outputs and plots"},
+		{"description", "string", `""`, "any text", "what the strategy stands for"},
+	}}
+	plotKeys = section{"[[plot]]", []keyDoc{
+		{"kind", "string", "required", "timeseries, response, heatmap, strategies, event", "the kind of plot"},
+		{"metric", "string", `"results"`, "a metric name (column of timeseries.csv)", "the metric to plot"},
+	}}
+	rangeKeys = section{"sweep range", []keyDoc{
+		{"from", "number", "required", "any number in the parameter's range", "first value"},
+		{"to", "number", "required", "from or more", "last value (included when the steps reach it)"},
+		{"step", "number", "required", "more than 0", "distance between values"},
+	}}
+)
+
+// formatSections lists every table of the format, in docs order.
+var formatSections = []*section{&topKeys, &orgKeys, &historyKeys, &arrangementKeys, &personKeys, &eventKeys, &strategyKeys, &plotKeys, &rangeKeys}
+
+func (s *section) names() []string {
+	n := make([]string, len(s.Keys))
+	for i, k := range s.Keys {
+		n[i] = k.Key
+	}
+	return n
+}
+
+func (s *section) has(k string) bool {
+	for _, d := range s.Keys {
+		if d.Key == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,305 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
+)
+
+// Memory estimates behind the size checks. A run holds its people (with
+// their ties) in memory; a batch holds every design point's parameters and
+// per-step aggregates, and a little bookkeeping per run.
+const (
+	bytesPerPerson   = 1 << 10
+	bytesPerPoint    = 4 << 10 // parameters and labels, besides the aggregates
+	bytesPerOrgPoint = 64
+	bytesPerStat     = 24 // sum, sum of squares and count of one metric at one step
+	bytesPerRun      = 64
+	maxBatchBytes    = 2 << 30
+)
+
+// Plan expands the scenario into a batch: one design point per strategy
+// (or a single unnamed one) and per combination of swept values, in this
+// order: strategies outermost, then the swept parameters in file order,
+// the last varying fastest. Each point's parameters are the base with the
+// strategy's settings, the swept values and the --set overrides applied,
+// in that order, and are validated. Problems come back as an ErrorList.
+func (s *Scenario) Plan() (*batch.Plan, error) {
+	points, swept, errs := s.expand()
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &batch.Plan{
+		Scenario:    s.Name,
+		Description: s.Description,
+		Points:      points,
+		Swept:       swept,
+		Replicates:  s.Replicates,
+		BaseSeed:    s.Seed,
+		Every:       s.Every,
+	}, nil
+}
+
+// NumPoints returns the number of design points Plan makes.
+func (s *Scenario) NumPoints() int {
+	n := max(1, len(s.strategies))
+	for _, sw := range s.activeSweeps() {
+		n *= len(sw.values)
+	}
+	return n
+}
+
+// activeSweeps are the sweeps that no --set override has replaced.
+func (s *Scenario) activeSweeps() []sweep {
+	var out []sweep
+	for _, sw := range s.sweeps {
+		if !s.overridden(sw.name) {
+			out = append(out, sw)
+		}
+	}
+	return out
+}
+
+func (s *Scenario) overridden(name string) bool {
+	for _, o := range s.overrides {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// problem is an error found in some design points, reported once.
+type problem struct {
+	err   *Error
+	count int
+	first string
+}
+
+func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
+	d := &decoder{file: s.Filename, s: s}
+	sweeps := s.activeSweeps()
+	strategies := s.strategies
+	if len(strategies) == 0 {
+		strategies = []strategy{{}}
+	}
+	if !s.fits(d, sweeps, len(strategies)) {
+		return nil, nil, d.errs.sortDedup()
+	}
+	swept := make([]string, len(sweeps))
+	for i, sw := range sweeps {
+		swept[i] = sw.name
+	}
+
+	var points []batch.Point
+	var order []string
+	problems := map[string]*problem{}
+	idx := make([]int, len(sweeps)) // odometer over the sweeps' values
+	for _, st := range strategies {
+		for i := range idx {
+			idx[i] = 0
+		}
+		for {
+			pt := batch.Point{Index: len(points), Strategy: st.name}
+			q := s.base.Clone()
+			var errs sim.Errors
+			set := func(a assign) {
+				if err := q.Set(a.name, a.value); err != nil {
+					var pe *sim.ParamError
+					if errors.As(err, &pe) {
+						errs = append(errs, pe)
+					}
+				}
+			}
+			for _, a := range st.settings {
+				set(a)
+			}
+			for i, sw := range sweeps {
+				v := sw.values[idx[i]]
+				set(v)
+				pt.Swept = append(pt.Swept, batch.Setting{Name: sw.name, Value: v.text})
+			}
+			for _, o := range s.overrides {
+				set(o)
+			}
+			tooMany := q.People() > sim.MaxPeople
+			if tooMany {
+				errs = append(errs, &sim.ParamError{Name: "org",
+					Problem: fmt.Sprintf("%d people per run need about %s of memory (about 1 KiB per person)", q.People(), bytesText(float64(q.People())*bytesPerPerson)),
+					Allowed: fmt.Sprintf("at most %d people per run (about %s)", sim.MaxPeople, bytesText(float64(sim.MaxPeople)*bytesPerPerson))})
+			}
+			var verr sim.Errors
+			if err := q.Validate(); errors.As(err, &verr) {
+				for _, e := range verr {
+					// sim's own head count check says less than ours.
+					if !(tooMany && e.Name == "org") {
+						errs = append(errs, e)
+					}
+				}
+			}
+			pt.Params = q
+			label := pt.Label()
+			for _, e := range errs {
+				k := e.Name + "\x00" + e.Problem
+				pr := problems[k]
+				if pr == nil {
+					name, at := s.loc.resolve(e.Name)
+					pr = &problem{err: &Error{File: s.Filename, Line: at.line, Col: at.col, Name: name, Problem: e.Problem, Allowed: e.Allowed}, first: label}
+					problems[k] = pr
+					order = append(order, k)
+				}
+				pr.count++
+			}
+			points = append(points, pt)
+			// Advance the odometer, the last sweep fastest.
+			i := len(idx) - 1
+			for ; i >= 0; i-- {
+				idx[i]++
+				if idx[i] < len(sweeps[i].values) {
+					break
+				}
+				idx[i] = 0
+			}
+			if i < 0 {
+				break
+			}
+		}
+	}
+	var out ErrorList
+	for _, k := range order {
+		pr := problems[k]
+		if pr.count < len(points) {
+			pr.err.Problem += fmt.Sprintf(" (in %d of %d design points, first: %s)", pr.count, len(points), pr.first)
+		}
+		out = append(out, pr.err)
+	}
+	if len(out) > 0 {
+		return nil, nil, out.sortDedup()
+	}
+	return points, swept, nil
+}
+
+// fits estimates the memory a batch needs before expanding it and reports
+// a batch that would not fit.
+func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
+	q := s.base.Clone()
+	for _, o := range s.overrides {
+		_ = q.Set(o.name, o.value) // checked by Override
+	}
+	horizon := float64(q.Horizon)
+	points := float64(strategies)
+	for _, sw := range sweeps {
+		points *= float64(len(sw.values))
+		if sw.name == "horizon" {
+			for _, v := range sw.values {
+				if h, ok := v.value.(int64); ok && float64(h) > horizon {
+					horizon = float64(h)
+				}
+			}
+		}
+	}
+	runs := points * float64(s.Replicates)
+	steps := horizon/float64(s.Every) + 1
+	perPoint := bytesPerPoint + bytesPerOrgPoint*float64(len(q.Orgs)) + steps*float64(len(sim.MetricNames()))*bytesPerStat
+	total := points*perPoint + runs*bytesPerRun
+	if total <= maxBatchBytes {
+		return true
+	}
+	at := s.replicatesAt
+	if at.line == 0 {
+		at = s.sweepAt
+	}
+	d.errorf(at, "replicates", fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a larger every", bytesText(maxBatchBytes)),
+		"%s design points × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
+		countText(points), s.Replicates, countText(runs), bytesText(total), bytesText(perPoint), bytesPerRun)
+	return false
+}
+
+func countText(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }
+
+// bytesText formats a byte count in binary units, e.g. "1.5 GiB".
+func bytesText(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	i := 0
+	for b >= 1024 && i < len(units)-1 {
+		b /= 1024
+		i++
+	}
+	if i == 0 {
+		return strconv.FormatFloat(b, 'f', 0, 64) + " B"
+	}
+	return strconv.FormatFloat(b, 'f', 1, 64) + " " + units[i]
+}
+
+// locator maps the names of sim.Params.Validate's problems (dotted
+// parameter names and paths such as "event[2].who.org") back to the place
+// in the file that set them.
+type locator struct {
+	set      map[string]pos          // parameter name -> the value that set it last
+	lists    map[string][]listEntry  // "org", "event", ... -> by index in sim.Params
+	orgEntry map[string]*node        // organization name -> its [[org]] entry
+	firstOrg *node
+}
+
+type listEntry struct {
+	n   *node
+	idx int // index of the entry in the file
+}
+
+func newLocator() locator {
+	return locator{set: map[string]pos{}, lists: map[string][]listEntry{}, orgEntry: map[string]*node{}}
+}
+
+func (l *locator) add(list string, n *node, idx int) {
+	l.lists[list] = append(l.lists[list], listEntry{n, idx})
+}
+
+var listPath = regexp.MustCompile(`^(org|history|arrangement|event)\[(\d+)\](.*)$`)
+
+// resolve returns the name to report (list paths renumbered as in the
+// file) and the position of the value it concerns; line 1 when the file
+// does not mention it.
+func (l *locator) resolve(name string) (string, pos) {
+	if at, ok := l.set[name]; ok {
+		return name, at
+	}
+	if m := listPath.FindStringSubmatch(name); m != nil {
+		i, _ := strconv.Atoi(m[2])
+		if es := l.lists[m[1]]; i < len(es) {
+			e := es[i]
+			return fmt.Sprintf("%s[%d]%s", m[1], e.idx, m[3]), walk(e.n, strings.TrimPrefix(m[3], "."))
+		}
+	}
+	if parts := strings.SplitN(name, ".", 3); len(parts) == 3 && parts[0] == "org" {
+		if t := l.orgEntry[parts[1]]; t != nil {
+			if t.get(strings.SplitN(parts[2], ".", 2)[0]) == nil && t.get("kind") != nil {
+				return name, t.get("kind").at // a default of the organization's kind
+			}
+			return name, walk(t, parts[2])
+		}
+	}
+	if name == "org" && l.firstOrg != nil {
+		return name, l.firstOrg.at
+	}
+	return name, pos{1, 1}
+}
+
+// walk follows a dotted path of keys down from n and returns the position
+// of the deepest value found.
+func walk(n *node, path string) pos {
+	if path != "" {
+		for _, k := range strings.Split(path, ".") {
+			c := n.get(k)
+			if c == nil {
+				break
+			}
+			n = c
+		}
+	}
+	return n.at
+}
