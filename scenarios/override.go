@@ -71,7 +71,7 @@ func (s *Scenario) Override(name, value string) error {
 	for _, a := range set {
 		if len(matching(&q, a.name)) == 0 {
 			d := &decoder{file: overrideFile, s: s}
-			d.unknownParam(&q, pos{}, name)
+			d.unknownParam(&q, pos{}, name, false)
 			e := d.errs[0]
 			e.Line, e.Col = 0, 0
 			return ErrorList{e}

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -61,6 +62,7 @@ type assign struct {
 	key   pos    // where the name is
 	at    pos    // where the value is
 	node  *node  // the value in the file (nil for --set and generated values)
+	top   bool   // a top-level key of the file: may be a misspelt format key
 }
 
 type strategy struct {
@@ -121,6 +123,16 @@ func Parse(filename string, src []byte) (*Scenario, error) {
 		// one mistake is not reported again for every design point.
 		_, _, errs := s.expand()
 		d.errs = append(d.errs, errs...)
+	} else if err := base.Validate(); err != nil {
+		// The model's own checks of what did decode (references, ranges
+		// of list entries) still belong in the same report.
+		var verr sim.Errors
+		if errors.As(err, &verr) {
+			for _, e := range verr {
+				name, at := s.loc.resolve(e.Name)
+				d.errorf(at, name, e.Allowed, "%s", e.Problem)
+			}
+		}
 	}
 	if len(d.errs) > 0 {
 		return nil, d.errs.sortDedup()
@@ -173,7 +185,11 @@ func (d *decoder) top(root *node) {
 			}
 			settings = d.flatten("", n, settings, false)
 		default:
+			from := len(settings)
 			settings = d.flatten(k, n, settings, false)
+			for i := from; i < len(settings); i++ {
+				settings[i].top = true
+			}
 		}
 	}
 	if s.Name == "" {
@@ -434,7 +450,7 @@ func matchName(pattern, name string) bool {
 
 // unknownParam reports a name that addresses no parameter of p, naming the
 // missing organization when that is what is wrong.
-func (d *decoder) unknownParam(p *sim.Params, at pos, name string) {
+func (d *decoder) unknownParam(p *sim.Params, at pos, name string, top bool) {
 	parts := strings.Split(name, ".")
 	if len(parts) >= 3 && parts[0] == "org" && parts[1] != "*" && p.OrgIndex(parts[1]) < 0 {
 		names := make([]string, len(p.Orgs))
@@ -444,7 +460,10 @@ func (d *decoder) unknownParam(p *sim.Params, at pos, name string) {
 		d.errorf(at, name, allowedList(parts[1], names), "no organization %q", parts[1])
 		return
 	}
-	cands := append(p.Names(), topKeys.names()...)
+	cands := p.Names()
+	if top {
+		cands = append(cands, topKeys.names()...)
+	}
 	hint := "see docs/SCENARIOS.md for the parameter names"
 	if g := sim.Suggest(name, cands); g != "" {
 		hint = "did you mean " + strconv.Quote(g) + "?"
@@ -478,7 +497,7 @@ func (d *decoder) apply(p *sim.Params, a assign, record bool) bool {
 func (d *decoder) apply1(p *sim.Params, a assign, record bool) bool {
 	specs := matching(p, a.name)
 	if len(specs) == 0 {
-		d.unknownParam(p, a.key, a.name)
+		d.unknownParam(p, a.key, a.name, a.top)
 		return false
 	}
 	if !typeOK(a.kind, specs[0].Type) {
@@ -512,6 +531,10 @@ func (d *decoder) paramError(at pos, name string, err error) {
 
 func (d *decoder) orgs(n *node) {
 	p := d.p
+	if n.kind != vArray {
+		d.entries(n, "org") // reports it
+		return
+	}
 	p.Orgs, p.History, p.Arrangement = nil, nil, nil
 	first := map[string]pos{}
 	for i, t := range d.entries(n, "org") {
@@ -527,7 +550,7 @@ func (d *decoder) orgs(n *node) {
 		if nn := d.need(t, path, "name", "give each organization a name"); nn != nil {
 			if v, ok := d.str(nn, path+".name"); ok {
 				if !orgNameRE.MatchString(v) {
-					d.errorf(nn.at, path+".name", orgKeys.Keys[0].Allowed, "%q is not a valid name", v)
+					d.errorf(nn.at, path+".name", "use lower-case letters, digits and '_', starting with a letter", "%q is not a valid name", v)
 				} else {
 					name, okName = v, true
 				}
@@ -936,7 +959,7 @@ func (d *decoder) sweeps(n *node) {
 			continue
 		}
 		if len(matching(d.p, a.name)) == 0 {
-			d.unknownParam(d.p, a.key, a.name)
+			d.unknownParam(d.p, a.key, a.name, false)
 			continue
 		}
 		sw := sweep{name: a.name, key: a.key}
@@ -1061,9 +1084,17 @@ func (d *decoder) plots(n *node) {
 			need = "an event"
 		}
 		if need != "" {
-			d.errorf(kn.at, path+".kind", "add them to the scenario or choose another kind", "a %s plot needs %s", pr.Kind, need)
+			d.errorf(kn.at, path+".kind", "add what it needs to the scenario or choose another kind", "%s %s plot needs %s", article(pr.Kind), pr.Kind, need)
 			continue
 		}
 		d.s.Plots = append(d.s.Plots, pr)
 	}
+}
+
+// article is "a" or "an" before word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -203,12 +203,19 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 			}
 		}
 	}
+	fits := true
+	if n := q.People(); n > sim.MaxPeople {
+		name, at := s.loc.resolve("org")
+		d.errorf(at, name, fmt.Sprintf("at most %d people per run (about %s)", sim.MaxPeople, bytesText(float64(sim.MaxPeople)*bytesPerPerson)),
+			"%d people per run need about %s of memory (about 1 KiB per person)", n, bytesText(float64(n)*bytesPerPerson))
+		fits = false
+	}
 	runs := points * float64(s.Replicates)
 	steps := horizon/float64(s.Every) + 1
 	perPoint := bytesPerPoint + bytesPerOrgPoint*float64(len(q.Orgs)) + steps*float64(len(sim.MetricNames()))*bytesPerStat
 	total := points*perPoint + runs*bytesPerRun
 	if total <= maxBatchBytes {
-		return true
+		return fits
 	}
 	at := s.replicatesAt
 	if at.line == 0 {
@@ -240,9 +247,9 @@ func bytesText(b float64) string {
 // parameter names and paths such as "event[2].who.org") back to the place
 // in the file that set them.
 type locator struct {
-	set      map[string]pos          // parameter name -> the value that set it last
-	lists    map[string][]listEntry  // "org", "event", ... -> by index in sim.Params
-	orgEntry map[string]*node        // organization name -> its [[org]] entry
+	set      map[string]pos         // parameter name -> the value that set it last
+	lists    map[string][]listEntry // "org", "event", ... -> by index in sim.Params
+	orgEntry map[string]*node       // organization name -> its [[org]] entry
 	firstOrg *node
 }
 

@@ -1,0 +1,49 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse checks that Parse never panics, that every rejection is an
+// ErrorList whose entries all have a position, and that a scenario Parse
+// accepts also plans.
+func FuzzParse(f *testing.F) {
+	for _, info := range Bundled() {
+		src, err := Source(info.Name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	files, _ := filepath.Glob("testdata/errors/*.toml")
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Add([]byte("[[org]]\nname = \"a\"\nkind = \"nonprofit\"\ncount = 3\n[sweep]\nhorizon = {from = 5, to = 9, step = 2}\n"))
+	f.Add([]byte("a = [[1], [], [[2]]]\nb = {c = {d = [1, 2]}}\n\"x.y\" = 1979-05-27T07:32:00Z\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := Parse("fuzz.toml", src)
+		if err != nil {
+			var el ErrorList
+			if !errors.As(err, &el) || len(el) == 0 {
+				t.Fatalf("error %T %v is not a non-empty ErrorList", err, err)
+			}
+			for _, e := range el {
+				if e.Line < 1 || e.Col < 1 {
+					t.Fatalf("error without a position: %#v", e)
+				}
+			}
+			return
+		}
+		if _, err := s.Plan(); err != nil {
+			t.Fatalf("Parse accepted what Plan rejects: %v", err)
+		}
+	})
+}

@@ -1,0 +1,327 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/trustsim/trustsim/sim"
+)
+
+const expansionSrc = `
+name = "grid"
+replicates = 3
+seed = 7
+every = 2
+
+[sweep]
+"policy.relationship_share" = [0, 0.1]
+"org.*.annual_turnover.staff" = { from = 0.1, to = 0.3, step = 0.1 }
+
+[[strategy]]
+name = "grantor"
+"policy.funder_model" = "grantor-grantee"
+
+[[strategy]]
+name = "partner"
+"policy.funder_model" = "partnership"
+policy.handoff_share = 0.5
+`
+
+// TestPlanExpansion checks the order and number of design points:
+// strategies outermost, then the sweeps in file order, the last fastest.
+func TestPlanExpansion(t *testing.T) {
+	s, err := Parse("grid.toml", []byte(expansionSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(plan.Swept, " "), "policy.relationship_share org.*.annual_turnover.staff"; got != want {
+		t.Errorf("Swept = %q, want %q", got, want)
+	}
+	var labels []string
+	for i, pt := range plan.Points {
+		if pt.Index != i {
+			t.Errorf("point %d has Index %d", i, pt.Index)
+		}
+		labels = append(labels, pt.Label())
+	}
+	want := []string{}
+	for _, st := range []string{"grantor", "partner"} {
+		for _, rs := range []string{"0", "0.1"} {
+			for _, to := range []string{"0.1", "0.2", "0.3"} {
+				want = append(want, st+", policy.relationship_share="+rs+", org.*.annual_turnover.staff="+to)
+			}
+		}
+	}
+	if strings.Join(labels, "\n") != strings.Join(want, "\n") {
+		t.Errorf("points:\n%s\nwant:\n%s", strings.Join(labels, "\n"), strings.Join(want, "\n"))
+	}
+	if plan.NumRuns() != 12*3 || plan.Replicates != 3 || plan.BaseSeed != 7 || plan.Every != 2 || plan.Scenario != "grid" {
+		t.Errorf("plan = %d runs, replicates %d, seed %d, every %d, scenario %q", plan.NumRuns(), plan.Replicates, plan.BaseSeed, plan.Every, plan.Scenario)
+	}
+	if s.NumPoints() != 12 {
+		t.Errorf("NumPoints = %d, want 12", s.NumPoints())
+	}
+	// The parameters of each point carry its settings, and points share
+	// no slices.
+	last := plan.Points[11].Params
+	if last.Policy.FunderModel != sim.Partnership || last.Policy.HandoffShare != 0.5 || last.Policy.RelationshipShare != 0.1 {
+		t.Errorf("last point's policy = %+v", last.Policy)
+	}
+	for _, o := range last.Orgs {
+		if o.AnnualTurnover[sim.Staff] != 0.3 {
+			t.Errorf("org %s staff turnover = %g, want 0.3", o.Name, o.AnnualTurnover[sim.Staff])
+		}
+	}
+	first := plan.Points[0].Params
+	if first.Policy.FunderModel != sim.GrantorGrantee || first.Policy.HandoffShare != 0 || first.Orgs[0].AnnualTurnover[sim.Staff] != 0.1 {
+		t.Errorf("first point: policy %+v, turnover %v", first.Policy, first.Orgs[0].AnnualTurnover)
+	}
+}
+
+// TestPlanNoSweep checks that a scenario with neither strategies nor
+// sweeps is one unnamed design point, the base.
+func TestPlanNoSweep(t *testing.T) {
+	s, err := Parse("one.toml", []byte("horizon = 20\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Points) != 1 || plan.Points[0].Strategy != "" || len(plan.Points[0].Swept) != 0 || len(plan.Swept) != 0 {
+		t.Fatalf("plan = %+v", plan)
+	}
+	if plan.Points[0].Label() != "baseline" || plan.Points[0].Params.Horizon != 20 || plan.Scenario != "one" || plan.Replicates != 1 {
+		t.Errorf("point %q horizon %d, scenario %q, replicates %d", plan.Points[0].Label(), plan.Points[0].Params.Horizon, plan.Scenario, plan.Replicates)
+	}
+}
+
+// TestParse checks what a scenario's keys do to the parameters.
+func TestParse(t *testing.T) {
+	src := `
+horizon = 52
+[trust]
+growth_per_hour = 0.01
+[convening]
+attend = ["leader", "staff"]
+[params]
+"org.*.vacancy_weeks" = 6
+"org.b_1.vacancy_weeks" = 9
+"results.hours_per_week" = { staff = 35 }
+
+[[org]]
+name = "a"
+kind = "nonprofit"
+positions = { staff = 3 }
+annual_turnover = 0.2
+
+[[org]]
+name = "b"
+kind = "funder"
+count = 2
+annual_turnover = { leader = 0.05 }
+
+[[org]]
+name = "community"
+kind = "community"
+positions = { member = 7 }
+
+[[history]]
+a = "a"
+b = "b_2"
+staff_ties = 2
+
+[[arrangement]]
+name = "deal"
+a = "a"
+b = { org = "b_1", role = "staff", index = 2 }
+
+[[event]]
+step = 5
+kind = "leave"
+who = "a/staff/all"
+
+[[event]]
+step = 6
+kind = "set"
+param = "policy.funder_model"
+value = "grantor-grantee"
+`
+	s, err := Parse("p.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.base
+	if p.Horizon != 52 || p.Trust.GrowthPerHour != 0.01 || p.Results.HoursPerWeek[sim.Staff] != 35 {
+		t.Errorf("horizon %d, growth %g, staff hours %g", p.Horizon, p.Trust.GrowthPerHour, p.Results.HoursPerWeek[sim.Staff])
+	}
+	if p.Convening.Attend != [sim.NumRoles]bool{true, true, false, false} {
+		t.Errorf("attend = %v", p.Convening.Attend)
+	}
+	var names []string
+	for _, o := range p.Orgs {
+		names = append(names, o.Name)
+	}
+	if strings.Join(names, " ") != "a b_1 b_2 community" {
+		t.Fatalf("orgs = %v", names)
+	}
+	a, b1 := p.Orgs[0], p.Orgs[1]
+	def := sim.DefaultOrg("a", sim.Nonprofit)
+	if a.Positions != [sim.NumRoles]int{1, 3, def.Positions[sim.Volunteer], 0} || a.AnnualTurnover != [sim.NumRoles]float64{0.2, 0.2, 0.2, 0.2} || a.VacancyWeeks != 6 {
+		t.Errorf("a = %+v", a)
+	}
+	if b1.Kind != sim.Funder || b1.AnnualTurnover[sim.Leader] != 0.05 || b1.AnnualTurnover[sim.Staff] != sim.DefaultOrg("x", sim.Funder).AnnualTurnover[sim.Staff] || b1.VacancyWeeks != 9 || p.Orgs[2].VacancyWeeks != 6 {
+		t.Errorf("b_1 = %+v", b1)
+	}
+	if len(p.History) != 1 || p.History[0] != (sim.History{A: "a", B: "b_2", LeaderTie: true, StaffTies: 2, Trust: defaultHistoryTrust}) {
+		t.Errorf("history = %+v", p.History)
+	}
+	wantArr := sim.Arrangement{Name: "deal", A: sim.PersonRef{Org: "a"}, B: sim.PersonRef{Org: "b_1", Role: sim.Staff, Index: 2}, Value: defaultArrangementValue, Trust: defaultArrangementTrust}
+	if len(p.Arrangement) != 1 || p.Arrangement[0] != wantArr {
+		t.Errorf("arrangement = %+v", p.Arrangement)
+	}
+	wantEv := []sim.Event{
+		{Step: 5, Kind: sim.Leave, Who: sim.PersonRef{Org: "a", Role: sim.Staff, Index: -1}},
+		{Step: 6, Kind: sim.Set, Param: "policy.funder_model", Value: "grantor-grantee"},
+	}
+	if len(p.Events) != 2 || p.Events[0] != wantEv[0] || p.Events[1] != wantEv[1] {
+		t.Errorf("events = %+v", p.Events)
+	}
+}
+
+// TestDefaults checks that a scenario without lists keeps sim.Default's
+// organizations, history and arrangement, and that [[org]] drops them.
+func TestDefaults(t *testing.T) {
+	def := sim.Default()
+	s, err := Parse("d.toml", []byte("[[history]]\na = \"food_bank\"\nb = \"youth_league\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.base.Orgs) != len(def.Orgs) || len(s.base.Arrangement) != len(def.Arrangement) || len(s.base.History) != 1 || s.base.History[0].A != "food_bank" {
+		t.Errorf("orgs %d, arrangements %d, history %+v", len(s.base.Orgs), len(s.base.Arrangement), s.base.History)
+	}
+	s, err = Parse("d.toml", []byte("[[org]]\nname = \"x\"\nkind = \"nonprofit\"\n[[org]]\nname = \"y\"\nkind = \"nonprofit\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.base.Orgs) != 2 || len(s.base.History) != 0 || len(s.base.Arrangement) != 0 {
+		t.Errorf("orgs %d, history %d, arrangements %d", len(s.base.Orgs), len(s.base.History), len(s.base.Arrangement))
+	}
+	s, err = Parse("d.toml", []byte("history = []\narrangement = []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.base.History) != 0 || len(s.base.Arrangement) != 0 {
+		t.Errorf("empty lists kept history %d, arrangements %d", len(s.base.History), len(s.base.Arrangement))
+	}
+}
+
+func TestOverride(t *testing.T) {
+	base := `
+horizon = 100
+[[event]]
+step = 50
+kind = "leave"
+who = "parent_ed/leader/0"
+[sweep]
+"policy.relationship_share" = [0, 0.1]
+"policy.engagement" = [0.2, 0.8]
+[[strategy]]
+name = "s"
+"policy.handoff_share" = 0.3
+`
+	tests := []struct {
+		name, value string
+		err         string // "" for none
+		check       func(t *testing.T, s *Scenario)
+	}{
+		{"replicates", "4", "", func(t *testing.T, s *Scenario) { expect(t, s.Replicates, 4) }},
+		{"replicates", "0", "--set: replicates: \"0\" is not allowed; want an integer from 1 to 1000000", nil},
+		{"seed", "18446744073709551615", "", func(t *testing.T, s *Scenario) { expect(t, s.Seed, uint64(1<<64-1)) }},
+		{"seed", "-1", "--set: seed: \"-1\" is not allowed; want an integer from 0 to 18446744073709551615", nil},
+		{"every", "5", "", func(t *testing.T, s *Scenario) { expect(t, s.Every, 5) }},
+		{"horizon", "60", "", func(t *testing.T, s *Scenario) { expect(t, point(t, s, 0).Horizon, 60) }},
+		{"trust.decay", "0.03", "", func(t *testing.T, s *Scenario) { expect(t, point(t, s, 3).Trust.Decay, 0.03) }},
+		{"trust.decay", "2", "--set: trust.decay: 2 is out of range; want a number from 0 to 1", nil},
+		{"trust.decay", "fast", "--set: trust.decay: \"fast\" is not a number; want a number from 0 to 1", nil},
+		{"trust.decy", "0.1", "--set: trust.decy: unknown key or parameter; did you mean \"trust.decay\"?", nil},
+		{"org.nobody.vacancy_weeks", "1", "--set: org.nobody.vacancy_weeks: no organization \"nobody\"; allowed: backbone, funder, family_center, parent_ed, food_bank, youth_league, community", nil},
+		{"org.*.vacancy_weeks", "3", "", func(t *testing.T, s *Scenario) { expect(t, point(t, s, 0).Orgs[4].VacancyWeeks, 3.0) }},
+		{"org.parent_ed.annual_turnover", "0.5", "", func(t *testing.T, s *Scenario) {
+			expect(t, point(t, s, 0).Orgs[3].AnnualTurnover, [sim.NumRoles]float64{0.5, 0.5, 0.5, 0.5})
+		}},
+		{"convening.attend", "leader, staff", "", func(t *testing.T, s *Scenario) {
+			expect(t, point(t, s, 0).Convening.Attend, [sim.NumRoles]bool{true, true, false, false})
+		}},
+		{"convening.attend", "false", "", func(t *testing.T, s *Scenario) {
+			expect(t, point(t, s, 0).Convening.Attend, [sim.NumRoles]bool{})
+		}},
+		{"convening.attend", "leaders", "--set: convening.attend: unknown role \"leaders\"; did you mean \"leader\"? allowed: leader, staff, volunteer, member; write true, false or a list such as \"leader,staff\"", nil},
+		{"policy.funder_model", "grantor-grantee", "", func(t *testing.T, s *Scenario) { expect(t, point(t, s, 0).Policy.FunderModel, sim.GrantorGrantee) }},
+		// A --set wins over the strategy's setting.
+		{"policy.handoff_share", "0.9", "", func(t *testing.T, s *Scenario) { expect(t, point(t, s, 2).Policy.HandoffShare, 0.9) }},
+		// A swept parameter set on the command line is no longer swept.
+		{"policy.relationship_share", "0.2", "", func(t *testing.T, s *Scenario) {
+			plan, err := s.Plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			expect(t, len(plan.Points), 2)
+			expect(t, strings.Join(plan.Swept, ","), "policy.engagement")
+			expect(t, plan.Points[1].Params.Policy.RelationshipShare, 0.2)
+			expect(t, plan.Points[1].Params.Policy.Engagement, 0.8)
+		}},
+		// Plan checks what an override does to the design points.
+		{"horizon", "10", "", func(t *testing.T, s *Scenario) {
+			_, err := s.Plan()
+			var el ErrorList
+			if !errors.As(err, &el) {
+				t.Fatalf("Plan() = %v, want an ErrorList", err)
+			}
+			expect(t, err.Error(), "o.toml:4:8: event[0].step: step 50 is outside the run; want 0 to 9 (horizon-1)")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			s, err := Parse("o.toml", []byte(base))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Override(tt.name, tt.value)
+			if tt.err != "" {
+				var el ErrorList
+				if !errors.As(err, &el) || len(el) != 1 || el[0].File != "--set" {
+					t.Fatalf("Override = %v, want one --set error", err)
+				}
+				expect(t, err.Error(), tt.err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, s)
+		})
+	}
+}
+
+func point(t *testing.T, s *Scenario, i int) sim.Params {
+	t.Helper()
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Points[i].Params
+}
+
+func expect[T comparable](t *testing.T, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
