@@ -1,0 +1,284 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/trustsim/trustsim/sim"
+)
+
+// dataset is everything plots and the report are drawn from, read back
+// from manifest.json, runs.csv and aggregate.csv. Writer.Close and Redraw
+// both build it from files, so both draw the same pictures.
+type dataset struct {
+	man    manifest
+	points []*pointData
+	// ranked are the points by mean cumulative results, best first (ties
+	// in point order).
+	ranked []*pointData
+	t      tTable
+}
+
+// pointData is one design point's part of a dataset.
+type pointData struct {
+	mp     *manifestPoint
+	params sim.Params
+	// leave is the step of the point's Leave event (leaveStep), or -1.
+	leave int
+	// Per run, in replicate order, from runs.csv.
+	cumRuns, resetRuns, recoveryRuns []float64
+	// cum and resets summarize cumulative_results and partnership_resets
+	// over the replicates; resetShare is the share of runs with at least
+	// one partnership reset.
+	cum, resets summary
+	resetShare  float64
+	// series holds aggregate.csv's statistics of each plotted metric,
+	// indexed by step.
+	series map[string][]summary
+}
+
+// plotMetrics are the metrics of aggregate.csv that plots draw.
+var plotMetrics = []string{"results", "cross_org_trust", "partnership_strength"}
+
+// loadFiles reads a dataset from the encoded manifest and the paths of
+// runs.csv and aggregate.csv.
+func loadFiles(manJSON []byte, runsPath, aggPath string) (*dataset, error) {
+	runs, err := os.Open(runsPath)
+	if err != nil {
+		return nil, err
+	}
+	defer runs.Close()
+	agg, err := os.Open(aggPath)
+	if err != nil {
+		return nil, err
+	}
+	defer agg.Close()
+	return loadDataset(manJSON, runs, agg)
+}
+
+// loadDataset reads a dataset and checks that the three files agree.
+func loadDataset(manJSON []byte, runs, agg io.Reader) (*dataset, error) {
+	ds := &dataset{}
+	dec := json.NewDecoder(bytes.NewReader(manJSON))
+	if err := dec.Decode(&ds.man); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	if err := ds.checkManifest(); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	for i := range ds.man.Points {
+		mp := &ds.man.Points[i]
+		p, err := mp.simParams()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", manifestName, err)
+		}
+		pd := &pointData{mp: mp, params: p, leave: leaveStep(p.Events, p.Horizon), series: map[string][]summary{}}
+		for _, m := range plotMetrics {
+			s := make([]summary, p.Horizon)
+			for j := range s {
+				s[j].N = -1 // not read yet
+			}
+			pd.series[m] = s
+		}
+		ds.points = append(ds.points, pd)
+	}
+	if err := ds.readRuns(runs); err != nil {
+		return nil, fmt.Errorf("%s: %w", runsName, err)
+	}
+	if err := ds.readAggregate(agg); err != nil {
+		return nil, fmt.Errorf("%s: %w", aggregateName, err)
+	}
+	for _, pd := range ds.points {
+		pd.cum = ds.t.summarizeValues(pd.cumRuns)
+		pd.resets = ds.t.summarizeValues(pd.resetRuns)
+		n := 0
+		for _, r := range pd.resetRuns {
+			if r > 0 {
+				n++
+			}
+		}
+		pd.resetShare = float64(n) / float64(len(pd.resetRuns))
+	}
+	ds.ranked = append([]*pointData(nil), ds.points...)
+	sort.SliceStable(ds.ranked, func(i, j int) bool {
+		a, b := ds.ranked[i].cum.Mean, ds.ranked[j].cum.Mean
+		return a > b || (!math.IsNaN(a) && math.IsNaN(b))
+	})
+	return ds, nil
+}
+
+// checkManifest checks what drawing relies on.
+func (ds *dataset) checkManifest() error {
+	m := &ds.man
+	if len(m.Points) == 0 {
+		return errors.New("no design points")
+	}
+	if m.Replicates < 1 {
+		return fmt.Errorf("replicates = %d, want at least 1", m.Replicates)
+	}
+	if len(m.Runs) != len(m.Points)*m.Replicates {
+		return fmt.Errorf("%d runs for %d points × %d replicates", len(m.Runs), len(m.Points), m.Replicates)
+	}
+	for i := range m.Points {
+		if m.Points[i].Index != i {
+			return fmt.Errorf("point %d has index %d", i, m.Points[i].Index)
+		}
+		if len(m.Points[i].Swept) != len(m.Swept) {
+			return fmt.Errorf("point %d has %d swept values for %d swept parameters", i, len(m.Points[i].Swept), len(m.Swept))
+		}
+	}
+	return nil
+}
+
+// csvError is a problem at a line of a CSV file.
+func csvError(r *csv.Reader, field int, format string, args ...any) error {
+	line, _ := r.FieldPos(field)
+	return fmt.Errorf("line %d: %s", line, fmt.Sprintf(format, args...))
+}
+
+func checkHeader(got, want []string) error {
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("header %q, want %q", got, want)
+	}
+	return nil
+}
+
+// readRuns reads runs.csv: every run in run-index order.
+func (ds *dataset) readRuns(f io.Reader) error {
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("header: %w", err)
+	}
+	want := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, ds.man.Swept...), runColumns...)
+	if err := checkHeader(header, want); err != nil {
+		return err
+	}
+	base := 5 + len(ds.man.Swept)
+	cumCol, resetCol, recCol := base, base+5, base+7
+	n := 0
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if n >= len(ds.man.Runs) {
+			return csvError(r, 0, "more rows than the manifest's %d runs", len(ds.man.Runs))
+		}
+		run, err := strconv.Atoi(rec[0])
+		if err != nil || run != n {
+			return csvError(r, 0, "run %q, want %d", rec[0], n)
+		}
+		point, err := strconv.Atoi(rec[1])
+		if err != nil || point != ds.man.Runs[n].Point {
+			return csvError(r, 1, "point %q, want %d", rec[1], ds.man.Runs[n].Point)
+		}
+		cum, err := strconv.ParseFloat(rec[cumCol], 64)
+		if err != nil {
+			return csvError(r, cumCol, "cumulative_results: %v", err)
+		}
+		resets, err := strconv.ParseFloat(rec[resetCol], 64)
+		if err != nil {
+			return csvError(r, resetCol, "partnership_resets: %v", err)
+		}
+		recovery := math.NaN()
+		if rec[recCol] != "" {
+			if recovery, err = strconv.ParseFloat(rec[recCol], 64); err != nil {
+				return csvError(r, recCol, "recovery_weeks: %v", err)
+			}
+		}
+		pd := ds.points[point]
+		pd.cumRuns = append(pd.cumRuns, cum)
+		pd.resetRuns = append(pd.resetRuns, resets)
+		pd.recoveryRuns = append(pd.recoveryRuns, recovery)
+		n++
+	}
+	if n != len(ds.man.Runs) {
+		return fmt.Errorf("%d rows for the manifest's %d runs: the batch is incomplete", n, len(ds.man.Runs))
+	}
+	return nil
+}
+
+// readAggregate reads the plotted metrics of aggregate.csv.
+func (ds *dataset) readAggregate(f io.Reader) error {
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("header: %w", err)
+	}
+	want := append(append([]string{"point", "strategy"}, ds.man.Swept...), aggregateColumns...)
+	if err := checkHeader(header, want); err != nil {
+		return err
+	}
+	base := 2 + len(ds.man.Swept)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		series := ds.pointSeries(rec[base+1])
+		if series == nil {
+			continue
+		}
+		point, err := strconv.Atoi(rec[0])
+		if err != nil || point < 0 || point >= len(ds.points) {
+			return csvError(r, 0, "point %q: not a point of the manifest", rec[0])
+		}
+		s := series(ds.points[point])
+		step, err := strconv.Atoi(rec[base])
+		if err != nil || step < 0 || step >= len(s) {
+			return csvError(r, base, "step %q: not a step of point %d's %d", rec[base], point, len(s))
+		}
+		var st summary
+		if st.N, err = strconv.Atoi(rec[base+2]); err != nil || st.N < 1 {
+			return csvError(r, base+2, "n %q: want a positive integer", rec[base+2])
+		}
+		for i, dst := range []*float64{&st.Mean, &st.SD, &st.Lo, &st.Hi} {
+			col := base + 3 + i
+			*dst = math.NaN()
+			if rec[col] == "" {
+				continue
+			}
+			if *dst, err = strconv.ParseFloat(rec[col], 64); err != nil {
+				return csvError(r, col, "%s: %v", want[col], err)
+			}
+		}
+		s[step] = st
+	}
+	for _, pd := range ds.points {
+		for _, m := range plotMetrics {
+			for step, st := range pd.series[m] {
+				if st.N < 0 {
+					return fmt.Errorf("no row for point %d, step %d, metric %s", pd.mp.Index, step, m)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// pointSeries returns how to find a plotted metric's series in a point,
+// or nil when metric is not plotted.
+func (ds *dataset) pointSeries(metric string) func(*pointData) []summary {
+	if !slices.Contains(plotMetrics, metric) {
+		return nil
+	}
+	return func(pd *pointData) []summary { return pd.series[metric] }
+}

@@ -1,0 +1,241 @@
+package output
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
+)
+
+// fixture describes a hand-built plan: no simulation runs in these tests;
+// results are made up by fakeSteps so that every number is known.
+type fixture struct {
+	name       string
+	strategies []string // "" for none
+	swept      []string
+	values     [][]string // values of each swept parameter
+	replicates int
+	horizon    int
+	every      int
+	leave      int // step of a Leave event; 0 for none
+}
+
+// plan builds the fixture's plan: strategies × the product of the swept
+// values, in the order a scenario's sweep would give.
+func (f fixture) plan(t testing.TB) *batch.Plan {
+	t.Helper()
+	plan := &batch.Plan{
+		Scenario:    f.name,
+		Description: "Hand-built results for tests of package output.",
+		Swept:       f.swept,
+		Replicates:  f.replicates,
+		BaseSeed:    42,
+		Every:       f.every,
+	}
+	strategies := f.strategies
+	if len(strategies) == 0 {
+		strategies = []string{""}
+	}
+	for _, st := range strategies {
+		combos := [][]string{{}}
+		for _, vals := range f.values {
+			var next [][]string
+			for _, c := range combos {
+				for _, v := range vals {
+					next = append(next, append(append([]string{}, c...), v))
+				}
+			}
+			combos = next
+		}
+		for _, c := range combos {
+			p := sim.Default()
+			p.Horizon = f.horizon
+			if f.leave > 0 {
+				p.Events = []sim.Event{{Step: f.leave, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
+			}
+			if st == "grantor" {
+				p.Policy.FunderModel = sim.GrantorGrantee
+			}
+			pt := batch.Point{Index: len(plan.Points), Strategy: st}
+			for i, name := range f.swept {
+				if err := p.Set(name, c[i]); err != nil {
+					t.Fatal(err)
+				}
+				pt.Swept = append(pt.Swept, batch.Setting{Name: name, Value: c[i]})
+			}
+			pt.Params = p
+			plan.Points = append(plan.Points, pt)
+		}
+	}
+	return plan
+}
+
+// noise returns a reproducible number in [-1, 1) for the given indices.
+func noise(a, b, c int) float64 {
+	x := uint64(a)*0x9E3779B97F4A7C15 ^ uint64(b)*0xBF58476D1CE4E5B9 ^ uint64(c)*0x94D049BB133111EB
+	x ^= x >> 31
+	x *= 0xD6E8FEB86659FD93
+	x ^= x >> 32
+	return float64(x%2000)/1000 - 1
+}
+
+// fakeSteps makes up plausible metrics for a run: results hump-shaped in
+// the relationship share, trust growing, and partnership strength
+// dropping at the Leave event and recovering in a few weeks (never, for
+// replicate 1 of odd points).
+func fakeSteps(plan *batch.Plan, run batch.Run) []sim.Metrics {
+	pt := &plan.Points[run.Point]
+	p := &pt.Params
+	share := p.Policy.RelationshipShare
+	turnover := p.Orgs[p.OrgIndex("parent_ed")].AnnualTurnover[sim.Staff]
+	base := 300 * (1 + 4*share - 20*share*share) * (1 - 0.5*turnover)
+	if p.Policy.FunderModel == sim.GrantorGrantee {
+		base *= 0.9
+	}
+	leave := leaveStep(p.Events, p.Horizon)
+	steps := make([]sim.Metrics, p.Horizon)
+	cum := 0.0
+	for s := range steps {
+		m := &steps[s]
+		m.Step = s
+		m.Results = base*(1+0.01*float64(s)) + 5*noise(run.Index, s, 1)
+		cum += m.Results
+		m.CumulativeResults = cum
+		m.MeanTrust = 0.4 + 0.01*float64(s) + 0.02*noise(run.Index, s, 2)
+		m.CrossOrgTrust = math.Min(1, 0.2+share*float64(s)/4+0.02*noise(run.Index, s, 3)+0.05)
+		m.FunderTrust = 0.3 + 0.01*noise(run.Index, s, 4)
+		m.Ties = 200 + s + run.Replicate
+		m.CrossOrgTies = 20 + s/2
+		m.ActivePartnerships = 1 + (s+run.Replicate)%3
+		m.PartnershipStrength = 0.5 + 0.01*float64(run.Replicate)
+		if leave >= 0 && s >= leave {
+			drop := 0.3 - 0.1*float64(s-leave)*(1+float64(run.Replicate))
+			if run.Replicate == 1 && run.Point%2 == 1 {
+				drop = 0.3
+			}
+			if drop > 0 {
+				m.PartnershipStrength -= drop
+			}
+			if s == leave && run.Replicate != 0 {
+				m.PartnershipResets = 1
+			}
+		}
+		if (s+run.Index)%5 == 0 {
+			m.Departures = 1
+		}
+		m.Vacancies = m.Departures * 2
+		m.ArrangementsActive = 1
+		m.MeanAlignment = 0.6 + 0.001*float64(s)
+		m.CommunityEngagement = 0.25
+	}
+	return steps
+}
+
+// fixedBuild is the build information golden files are made with.
+func fixedBuild() buildInfo {
+	return buildInfo{Version: "v0.0.0-test", Revision: "0123456789abcdef0123456789abcdef01234567", GoVersion: "go1.26.0"}
+}
+
+func TestMain(m *testing.M) {
+	readBuildInfo = fixedBuild
+	os.Exit(m.Run())
+}
+
+var testStart = time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
+
+// writeBatch runs the whole Writer on the fixture's plan into dir and
+// returns the plan.
+func writeBatch(t testing.TB, f fixture, dir string, workers int) *batch.Plan {
+	t.Helper()
+	plan := f.plan(t)
+	meta := Meta{
+		ScenarioText: []byte("# scenario " + f.name + "\nname = \"" + f.name + "\"\n"),
+		ScenarioFile: "scenarios/" + f.name + ".toml",
+		Command:      []string{"trustsim", "run", "scenarios/" + f.name + ".toml", "--workers", strconv.Itoa(workers), "--out", "out dir"},
+		Workers:      workers,
+		Start:        testStart,
+	}
+	w, err := Create(dir, plan, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range plan.NumRuns() {
+		r := plan.Run(i)
+		if err := w.Add(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(testStart.Add(90 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// The fixtures the tests share.
+var (
+	sweep2 = fixture{
+		name:       "sweep2",
+		swept:      []string{"policy.relationship_share", "org.parent_ed.annual_turnover.staff"},
+		values:     [][]string{{"0", "0.05", "0.1", "0.2"}, {"0.1", "0.3"}},
+		replicates: 3, horizon: 30, every: 4, leave: 8,
+	}
+	strategies = fixture{
+		name: "strategies", strategies: []string{"grantor", "partner"},
+		replicates: 4, horizon: 20, every: 1,
+	}
+	single = fixture{name: "single", replicates: 1, horizon: 15, every: 1}
+	sweep1 = fixture{
+		name: "sweep1", swept: []string{"policy.relationship_share"},
+		values:     [][]string{{"0", "0.05", "0.1", "0.15", "0.2", "0.3", "0.4", "0.5", "0.6"}},
+		replicates: 1, horizon: 10, every: 3,
+	}
+	sweep3 = fixture{
+		name: "sweep3", strategies: []string{"grantor", "partner"},
+		swept:      []string{"policy.relationship_share", "policy.handoff_share", "policy.funder_model"},
+		values:     [][]string{{"0", "0.1"}, {"0", "0.5", "1"}, {"grantor-grantee", "partnership"}},
+		replicates: 2, horizon: 8, every: 2, leave: 3,
+	}
+)
+
+func listDir(t testing.TB, dir string) []string {
+	t.Helper()
+	var names []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir {
+			rel, _ := filepath.Rel(dir, path)
+			names = append(names, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func mustf(t testing.TB, cond bool, format string, args ...any) {
+	t.Helper()
+	if !cond {
+		t.Fatalf(format, args...)
+	}
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,319 @@
+package output
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
+)
+
+// programName is the name recorded in manifest.json.
+const programName = "trustsim"
+
+// scenarioCopyName is the file the scenario text is copied to.
+const scenarioCopyName = "scenario.toml"
+
+// manifest is manifest.json. Field order is the file's key order, fixed
+// by encoding/json. Everything except Invocation is a function of the
+// scenario text, the seed and the program, so two identical batches have
+// identical manifests once Invocation is removed.
+type manifest struct {
+	Program        string          `json:"program"`
+	Version        string          `json:"version"`
+	Revision       string          `json:"revision"`
+	Modified       bool            `json:"modified"`
+	GoVersion      string          `json:"go_version"`
+	Scenario       string          `json:"scenario"`
+	Description    string          `json:"description"`
+	ScenarioFile   string          `json:"scenario_file"`
+	ScenarioCopy   string          `json:"scenario_copy"`
+	ScenarioSHA256 string          `json:"scenario_sha256"`
+	BaseSeed       uint64          `json:"base_seed"`
+	Replicates     int             `json:"replicates"`
+	Every          int             `json:"every"`
+	Swept          []string        `json:"swept"`
+	Metrics        []string        `json:"metrics"`
+	Points         []manifestPoint `json:"points"`
+	Runs           []manifestRun   `json:"runs"`
+	Invocation     invocation      `json:"invocation"`
+}
+
+// invocation holds the only manifest fields that may differ between two
+// batches of the same scenario, seed and program.
+type invocation struct {
+	Command []string `json:"command"`
+	Workers int      `json:"workers"`
+	Start   string   `json:"start"`
+	End     string   `json:"end"`
+}
+
+// setting is a parameter name and its value as a scenario writes it.
+type setting struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// manifestPoint is one design point with its full parameter set.
+type manifestPoint struct {
+	Index        int                   `json:"index"`
+	Label        string                `json:"label"`
+	Strategy     string                `json:"strategy"`
+	Swept        []setting             `json:"swept"`
+	Orgs         []manifestOrg         `json:"orgs"`
+	History      []manifestHistory     `json:"history"`
+	Arrangements []manifestArrangement `json:"arrangements"`
+	Events       []manifestEvent       `json:"events"`
+	Params       []setting             `json:"params"`
+}
+
+// manifestOrg names an organization and its kind; its positions, turnover
+// and hiring are org.<name>.* entries of Params.
+type manifestOrg struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// manifestHistory is a sim.History.
+type manifestHistory struct {
+	A         string  `json:"a"`
+	B         string  `json:"b"`
+	LeaderTie bool    `json:"leader_tie"`
+	StaffTies int     `json:"staff_ties"`
+	Trust     float64 `json:"trust"`
+}
+
+// manifestArrangement is a sim.Arrangement; A and B are positions written
+// org/role/index.
+type manifestArrangement struct {
+	Name  string  `json:"name"`
+	A     string  `json:"a"`
+	B     string  `json:"b"`
+	Value float64 `json:"value"`
+	Trust float64 `json:"trust"`
+}
+
+// manifestEvent is a sim.Event; Who is written org/role/index (index -1:
+// every holder of the role).
+type manifestEvent struct {
+	Step  int    `json:"step"`
+	Kind  string `json:"kind"`
+	Who   string `json:"who,omitempty"`
+	Org   string `json:"org,omitempty"`
+	Param string `json:"param,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// manifestRun identifies one run.
+type manifestRun struct {
+	Index     int    `json:"index"`
+	Point     int    `json:"point"`
+	Replicate int    `json:"replicate"`
+	Seed      uint64 `json:"seed"`
+}
+
+// buildInfo describes the running program.
+type buildInfo struct {
+	Version, Revision, GoVersion string
+	Modified                     bool
+}
+
+// readBuildInfo returns the program's module version and VCS revision.
+// It is a variable so that golden-file tests can fix it.
+var readBuildInfo = func() buildInfo {
+	b := buildInfo{Version: "(devel)", GoVersion: runtime.Version()}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return b
+	}
+	if v := info.Main.Version; v != "" {
+		b.Version = v
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			b.Revision = s.Value
+		case "vcs.modified":
+			b.Modified = s.Value == "true"
+		}
+	}
+	return b
+}
+
+// newManifest describes plan and meta; the end time is set by Close.
+func newManifest(plan *batch.Plan, meta Meta) manifest {
+	b := readBuildInfo()
+	sum := sha256.Sum256(meta.ScenarioText)
+	m := manifest{
+		Program:        programName,
+		Version:        b.Version,
+		Revision:       b.Revision,
+		Modified:       b.Modified,
+		GoVersion:      b.GoVersion,
+		Scenario:       plan.Scenario,
+		Description:    plan.Description,
+		ScenarioFile:   meta.ScenarioFile,
+		ScenarioCopy:   scenarioCopyName,
+		ScenarioSHA256: hex.EncodeToString(sum[:]),
+		BaseSeed:       plan.BaseSeed,
+		Replicates:     plan.Replicates,
+		Every:          max(plan.Every, 1),
+		Swept:          append([]string{}, plan.Swept...),
+		Metrics:        sim.MetricNames(),
+		Points:         make([]manifestPoint, len(plan.Points)),
+		Runs:           make([]manifestRun, plan.NumRuns()),
+		Invocation: invocation{
+			Command: append([]string{}, meta.Command...),
+			Workers: meta.Workers,
+			Start:   formatTime(meta.Start),
+		},
+	}
+	for i := range plan.Points {
+		m.Points[i] = newManifestPoint(&plan.Points[i])
+	}
+	for i := range m.Runs {
+		r := plan.Run(i)
+		m.Runs[i] = manifestRun{Index: r.Index, Point: r.Point, Replicate: r.Replicate, Seed: r.Seed}
+	}
+	return m
+}
+
+// formatTime writes t in UTC, RFC 3339, or "" for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func newManifestPoint(pt *batch.Point) manifestPoint {
+	p := &pt.Params
+	mp := manifestPoint{
+		Index:        pt.Index,
+		Label:        pt.Label(),
+		Strategy:     pt.Strategy,
+		Swept:        make([]setting, len(pt.Swept)),
+		Orgs:         make([]manifestOrg, len(p.Orgs)),
+		History:      make([]manifestHistory, len(p.History)),
+		Arrangements: make([]manifestArrangement, len(p.Arrangement)),
+		Events:       make([]manifestEvent, len(p.Events)),
+	}
+	for i, s := range pt.Swept {
+		mp.Swept[i] = setting{Name: s.Name, Value: s.Value}
+	}
+	for i, o := range p.Orgs {
+		mp.Orgs[i] = manifestOrg{Name: o.Name, Kind: o.Kind.String()}
+	}
+	for i, h := range p.History {
+		mp.History[i] = manifestHistory{A: h.A, B: h.B, LeaderTie: h.LeaderTie, StaffTies: h.StaffTies, Trust: h.Trust}
+	}
+	for i, a := range p.Arrangement {
+		mp.Arrangements[i] = manifestArrangement{Name: a.Name, A: a.A.String(), B: a.B.String(), Value: a.Value, Trust: a.Trust}
+	}
+	for i, e := range p.Events {
+		me := manifestEvent{Step: e.Step, Kind: e.Kind.String()}
+		switch e.Kind {
+		case sim.Leave:
+			me.Who = e.Who.String()
+		case sim.Join, sim.Exit:
+			me.Org = e.Org
+		case sim.Set:
+			me.Param, me.Value = e.Param, e.Value
+		}
+		mp.Events[i] = me
+	}
+	specs := p.Specs()
+	mp.Params = make([]setting, len(specs))
+	for i := range specs {
+		mp.Params[i] = setting{Name: specs[i].Name, Value: specs[i].Value()}
+	}
+	return mp
+}
+
+// simParams rebuilds the point's parameters from the manifest, so that
+// Redraw can describe a scenario without re-reading it.
+func (mp *manifestPoint) simParams() (sim.Params, error) {
+	p := sim.Default()
+	p.Orgs = make([]sim.Org, len(mp.Orgs))
+	for i, o := range mp.Orgs {
+		k, err := sim.ParseKind(o.Kind)
+		if err != nil {
+			return p, fmt.Errorf("point %d: org %q: %w", mp.Index, o.Name, err)
+		}
+		p.Orgs[i] = sim.DefaultOrg(o.Name, k)
+	}
+	p.History = make([]sim.History, len(mp.History))
+	for i, h := range mp.History {
+		p.History[i] = sim.History{A: h.A, B: h.B, LeaderTie: h.LeaderTie, StaffTies: h.StaffTies, Trust: h.Trust}
+	}
+	p.Arrangement = make([]sim.Arrangement, len(mp.Arrangements))
+	for i, a := range mp.Arrangements {
+		ra, err := parsePersonRef(a.A)
+		if err != nil {
+			return p, fmt.Errorf("point %d: arrangement %q: %w", mp.Index, a.Name, err)
+		}
+		rb, err := parsePersonRef(a.B)
+		if err != nil {
+			return p, fmt.Errorf("point %d: arrangement %q: %w", mp.Index, a.Name, err)
+		}
+		p.Arrangement[i] = sim.Arrangement{Name: a.Name, A: ra, B: rb, Value: a.Value, Trust: a.Trust}
+	}
+	p.Events = make([]sim.Event, len(mp.Events))
+	for i, e := range mp.Events {
+		k, err := sim.ParseEventKind(e.Kind)
+		if err != nil {
+			return p, fmt.Errorf("point %d: event %d: %w", mp.Index, i, err)
+		}
+		ev := sim.Event{Step: e.Step, Kind: k, Org: e.Org, Param: e.Param, Value: e.Value}
+		if k == sim.Leave {
+			if ev.Who, err = parsePersonRef(e.Who); err != nil {
+				return p, fmt.Errorf("point %d: event %d: %w", mp.Index, i, err)
+			}
+		}
+		p.Events[i] = ev
+	}
+	for _, s := range mp.Params {
+		if err := p.Set(s.Name, s.Value); err != nil {
+			return p, fmt.Errorf("point %d: %w", mp.Index, err)
+		}
+	}
+	return p, nil
+}
+
+// parsePersonRef parses org/role/index as written by sim.PersonRef.String.
+func parsePersonRef(s string) (sim.PersonRef, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 {
+		return sim.PersonRef{}, fmt.Errorf("position %q: want org/role/index", s)
+	}
+	role, err := sim.ParseRole(parts[1])
+	if err != nil {
+		return sim.PersonRef{}, fmt.Errorf("position %q: %w", s, err)
+	}
+	idx, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return sim.PersonRef{}, fmt.Errorf("position %q: index: %w", s, err)
+	}
+	return sim.PersonRef{Org: parts[0], Role: role, Index: idx}, nil
+}
+
+// encodeManifest returns the manifest as indented JSON with a final
+// newline (Encode adds it).
+func encodeManifest(m *manifest) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // descriptions are text, not HTML: keep them readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}

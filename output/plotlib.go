@@ -1,0 +1,460 @@
+package output
+
+// Small drawing helpers that gonum/plot lacks: a figure with a title,
+// subtitle and a legend beside the plot, confidence bands, categorical
+// axes and a viridis colour map.
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Every figure is 8 × 5 inches, a size that reads well on a slide; PNGs
+// have 150 dots per inch: 1200 × 750 pixels.
+const (
+	figWidth  = 8 * vg.Inch
+	figHeight = 5 * vg.Inch
+	pngDPI    = 150
+)
+
+// okabeIto is the colour-blind-safe palette of Okabe and Ito (2008)
+// without its yellow, which does not show as a line on white.
+var okabeIto = []color.NRGBA{
+	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
+	{0x00, 0x72, 0xB2, 0xFF}, // blue
+	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
+	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
+	{0x00, 0x00, 0x00, 0xFF}, // black
+}
+
+// lineDashes are the dash patterns cycled after all colours are used, so
+// that up to 3 × 7 lines stay distinguishable.
+var lineDashes = [][]vg.Length{nil, {vg.Points(7), vg.Points(3)}, {vg.Points(2), vg.Points(2)}}
+
+// maxStyles is the number of distinguishable line styles.
+var maxStyles = len(okabeIto) * len(lineDashes)
+
+// lineStyle returns the style of the i-th line of a plot.
+func lineStyle(i int) draw.LineStyle {
+	return draw.LineStyle{
+		Color:  okabeIto[i%len(okabeIto)],
+		Width:  vg.Points(2),
+		Dashes: lineDashes[(i/len(okabeIto))%len(lineDashes)],
+	}
+}
+
+// translucent returns c with the given opacity, for confidence bands.
+func translucent(c color.Color, alpha float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(math.Round(alpha * 255))}
+}
+
+var (
+	textBlack = color.Gray{Y: 0x20}
+	textGrey  = color.Gray{Y: 0x55}
+	gridGrey  = color.Gray{Y: 0xE0}
+	whiteText = color.White
+)
+
+// sans returns the Liberation Sans font at size points.
+func sans(size float64, bold bool) font.Font {
+	f := font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
+	if bold {
+		f.Weight = xfont.WeightBold
+	}
+	return f
+}
+
+func textStyle(size float64, bold bool, c color.Color) text.Style {
+	return text.Style{Color: c, Font: sans(size, bold), Handler: plot.DefaultTextHandler}
+}
+
+// newPlot returns a plot with slide-sized sans-serif text, axis labels
+// and a light grid.
+func newPlot(xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		// Keep gonum's alignment and rotation of axis texts; change only
+		// their font and colour.
+		ax.Label.TextStyle.Font = sans(12, false)
+		ax.Label.TextStyle.Color = textBlack
+		ax.Label.Padding = vg.Points(4)
+		ax.Tick.Label.Font = sans(10.5, false)
+		ax.Tick.Label.Color = textBlack
+		ax.Tick.Marker = niceTicks{}
+	}
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = gridGrey, gridGrey
+	p.Add(g)
+	return p
+}
+
+// niceTicks puts about six major ticks at round numbers (1, 2 or 5
+// times a power of ten) labelled as people write them, with a minor
+// tick between each two.
+type niceTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (niceTicks) Ticks(min, max float64) []plot.Tick {
+	if !(max > min) || !isFinite(min) || !isFinite(max) {
+		return []plot.Tick{{Value: min, Label: human(min)}}
+	}
+	raw := (max - min) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var ticks []plot.Tick
+	for i := math.Ceil(min/step - 1e-9); i*step <= max+step*1e-9; i++ {
+		v := i * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: human(v)})
+		if half := v + step/2; half <= max {
+			ticks = append(ticks, plot.Tick{Value: half})
+		}
+	}
+	if first := math.Ceil(min/step-1e-9)*step - step/2; first >= min {
+		ticks = append([]plot.Tick{{Value: first}}, ticks...)
+	}
+	return ticks
+}
+
+// wrap breaks s into lines no wider than width in style sty.
+func wrap(s string, sty text.Style, width vg.Length) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		try := w
+		if line != "" {
+			try = line + " " + w
+		}
+		if line != "" && sty.Width(try) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line = try
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// figure is one picture: a title and subtitle over a body that draws the
+// plots, legends and colour bars.
+type figure struct {
+	// name is the file name in plots/, without extension.
+	name     string
+	title    string
+	subtitle string
+	// caption says in plain words what the figure shows (report.html).
+	caption string
+	body    func(c draw.Canvas) error
+}
+
+// plotFile is a rendered file of plots/.
+type plotFile struct {
+	name string
+	data []byte
+}
+
+// render draws f as PNG and SVG.
+func (f *figure) render() (pngData, svgData []byte, err error) {
+	img := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(pngDPI))
+	if err := f.paint(draw.New(img)); err != nil {
+		return nil, nil, err
+	}
+	var pb bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&pb); err != nil {
+		return nil, nil, fmt.Errorf("plot %s: png: %w", f.name, err)
+	}
+	svg := vgsvg.New(figWidth, figHeight)
+	if err := f.paint(draw.New(svg)); err != nil {
+		return nil, nil, err
+	}
+	var sb bytes.Buffer
+	if _, err := svg.WriteTo(&sb); err != nil {
+		return nil, nil, fmt.Errorf("plot %s: svg: %w", f.name, err)
+	}
+	return pb.Bytes(), sb.Bytes(), nil
+}
+
+// paint draws the figure on c. gonum/plot panics on some inputs it
+// cannot draw; paint turns that into an error naming the figure.
+func (f *figure) paint(c draw.Canvas) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plot %s: %v", f.name, r)
+		}
+	}()
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	pad := vg.Points(11)
+	x, y := c.Min.X+pad, c.Max.Y-pad
+	title := textStyle(15, true, textBlack)
+	title.YAlign = draw.YTop
+	head := wrap(f.title, title, c.Max.X-c.Min.X-2*pad)
+	c.FillText(title, vg.Point{X: x, Y: y}, head)
+	y -= title.Height(head) + vg.Points(3)
+	if f.subtitle != "" {
+		sub := textStyle(10.5, false, textGrey)
+		sub.YAlign = draw.YTop
+		lines := wrap(f.subtitle, sub, c.Max.X-c.Min.X-2*pad)
+		c.FillText(sub, vg.Point{X: x, Y: y}, lines)
+		y -= sub.Height(lines)
+	}
+	body := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: c.Min.X + pad, Y: c.Min.Y + pad},
+		Max: vg.Point{X: c.Max.X - pad, Y: y - vg.Points(6)},
+	}}
+	if err := f.body(body); err != nil {
+		return fmt.Errorf("plot %s: %w", f.name, err)
+	}
+	return nil
+}
+
+// legendBox is a legend drawn beside a plot rather than over its data.
+type legendBox struct {
+	heading string
+	leg     plot.Legend
+}
+
+func newLegendBox(heading string) *legendBox {
+	l := &legendBox{heading: heading, leg: plot.NewLegend()}
+	l.leg.TextStyle = textStyle(10, false, textBlack)
+	l.leg.Top, l.leg.Left = true, true
+	l.leg.ThumbnailWidth = vg.Points(24)
+	l.leg.Padding = vg.Points(2)
+	return l
+}
+
+// add adds an entry; long labels are shortened so the plot keeps most of
+// the width.
+func (l *legendBox) add(label string, thumbs ...plot.Thumbnailer) {
+	l.leg.Add(shorten(label, 42), thumbs...)
+}
+
+func (l *legendBox) headingStyle() text.Style { return textStyle(10, true, textBlack) }
+
+// width is the legend's width on c, heading included.
+func (l *legendBox) width(c draw.Canvas) vg.Length {
+	r := l.leg.Rectangle(c)
+	w := r.Max.X - r.Min.X
+	if hw := l.headingStyle().Width(l.wrappedHeading(w)); hw > w {
+		w = hw
+	}
+	return w
+}
+
+// wrappedHeading is the heading broken into lines about as wide as the
+// entries (at least 1.6 inches).
+func (l *legendBox) wrappedHeading(entries vg.Length) string {
+	return wrap(l.heading, l.headingStyle(), max(entries, 1.6*vg.Inch))
+}
+
+// splitRight draws the legend in a column at the right of c and returns
+// the rest of c for the plot.
+func (l *legendBox) splitRight(c draw.Canvas) draw.Canvas {
+	w := l.width(c)
+	r := l.leg.Rectangle(c)
+	heading := l.wrappedHeading(r.Max.X - r.Min.X)
+	col := c
+	col.Min.X = c.Max.X - w
+	col.Max.Y -= vg.Points(4)
+	if l.heading != "" {
+		hs := l.headingStyle()
+		hs.YAlign = draw.YTop
+		col.FillText(hs, vg.Point{X: col.Min.X, Y: col.Max.Y}, heading)
+		col.Max.Y -= hs.Height(heading) + vg.Points(3)
+	}
+	l.leg.Draw(col)
+	rest := c
+	rest.Max.X = col.Min.X - vg.Points(12)
+	return rest
+}
+
+// shorten cuts s to at most n runes, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// addMeanLine adds the line through the finite (x, y) points.
+func addMeanLine(p *plot.Plot, xs, ys []float64, sty draw.LineStyle) (*plotter.Line, error) {
+	var pts plotter.XYs
+	for i := range xs {
+		if isFinite(xs[i]) && isFinite(ys[i]) {
+			pts = append(pts, plotter.XY{X: xs[i], Y: ys[i]})
+		}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.LineStyle = sty
+	p.Add(l)
+	return l, nil
+}
+
+// addBand adds a translucent band between lo and hi over each stretch of
+// x where both are defined, and returns it for the legend (nil when no
+// point has a band).
+func addBand(p *plot.Plot, xs, lo, hi []float64, c color.Color) *plotter.Polygon {
+	var first *plotter.Polygon
+	flush := func(pts plotter.XYs) {
+		if len(pts) < 4 {
+			return
+		}
+		poly, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return
+		}
+		poly.Color = translucent(c, 0.22)
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		if first == nil {
+			first = poly
+		}
+	}
+	start := -1
+	for i := 0; i <= len(xs); i++ {
+		ok := i < len(xs) && isFinite(xs[i]) && isFinite(lo[i]) && isFinite(hi[i])
+		if ok && start < 0 {
+			start = i
+		}
+		if !ok && start >= 0 {
+			var pts plotter.XYs
+			for j := start; j < i; j++ {
+				pts = append(pts, plotter.XY{X: xs[j], Y: lo[j]})
+			}
+			for j := i - 1; j >= start; j-- {
+				pts = append(pts, plotter.XY{X: xs[j], Y: hi[j]})
+			}
+			flush(pts)
+			start = -1
+		}
+	}
+	return first
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// categoryTicks labels the integer positions 0..len(labels)-1 of an axis
+// with labels: the axis of a categorical or unevenly spaced variable.
+func categoryTicks(labels []string) plot.ConstantTicks {
+	t := make(plot.ConstantTicks, len(labels))
+	for i, l := range labels {
+		t[i] = plot.Tick{Value: float64(i), Label: l}
+	}
+	return t
+}
+
+// viridis is the perceptually uniform, colour-blind-safe viridis colour
+// map (van der Walt and Smith, matplotlib), sampled at eleven stops and
+// interpolated linearly. It implements palette.ColorMap.
+type viridis struct {
+	min, max, alpha float64
+}
+
+var viridisStops = []color.NRGBA{
+	{0x44, 0x01, 0x54, 0xFF}, {0x48, 0x24, 0x75, 0xFF}, {0x41, 0x44, 0x87, 0xFF},
+	{0x35, 0x5f, 0x8d, 0xFF}, {0x2a, 0x78, 0x8e, 0xFF}, {0x21, 0x91, 0x8c, 0xFF},
+	{0x22, 0xa8, 0x84, 0xFF}, {0x44, 0xbf, 0x70, 0xFF}, {0x7a, 0xd1, 0x51, 0xFF},
+	{0xbd, 0xdf, 0x26, 0xFF}, {0xfd, 0xe7, 0x25, 0xFF},
+}
+
+func newViridis(min, max float64) *viridis { return &viridis{min: min, max: max, alpha: 1} }
+
+// At returns the colour of v.
+func (m *viridis) At(v float64) (color.Color, error) {
+	if v < m.min || v > m.max || math.IsNaN(v) {
+		return nil, palette.ErrOverflow
+	}
+	f := 0.0
+	if m.max > m.min {
+		f = (v - m.min) / (m.max - m.min)
+	}
+	pos := f * float64(len(viridisStops)-1)
+	i := int(pos)
+	if i >= len(viridisStops)-1 {
+		i = len(viridisStops) - 2
+	}
+	t := pos - float64(i)
+	a, b := viridisStops[i], viridisStops[i+1]
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + t*(float64(y)-float64(x)))) }
+	return color.NRGBA{R: mix(a.R, b.R), G: mix(a.G, b.G), B: mix(a.B, b.B), A: uint8(math.Round(m.alpha * 255))}, nil
+}
+
+// Max returns the value of the last colour.
+func (m *viridis) Max() float64 { return m.max }
+
+// SetMax sets the value of the last colour.
+func (m *viridis) SetMax(v float64) { m.max = v }
+
+// Min returns the value of the first colour.
+func (m *viridis) Min() float64 { return m.min }
+
+// SetMin sets the value of the first colour.
+func (m *viridis) SetMin(v float64) { m.min = v }
+
+// Alpha returns the opacity.
+func (m *viridis) Alpha() float64 { return m.alpha }
+
+// SetAlpha sets the opacity.
+func (m *viridis) SetAlpha(a float64) {
+	if a < 0 || a > 1 {
+		panic("output: viridis alpha outside [0, 1]")
+	}
+	m.alpha = a
+}
+
+// Palette returns n evenly spaced colours of the map.
+func (m *viridis) Palette(n int) palette.Palette {
+	cs := make([]color.Color, n)
+	for i := range cs {
+		v := m.min
+		if n > 1 {
+			v = m.min + (m.max-m.min)*float64(i)/float64(n-1)
+		}
+		cs[i], _ = m.At(v)
+	}
+	return colors(cs)
+}
+
+type colors []color.Color
+
+func (c colors) Colors() []color.Color { return c }
+
+// luminance returns the relative luminance of c in [0, 1], to choose
+// black or white text over a coloured cell.
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xFFFF
+}

@@ -1,0 +1,95 @@
+package output
+
+import (
+	"github.com/trustsim/trustsim/sim"
+)
+
+// runColumns are the summary columns of runs.csv, after the identifying
+// columns and the swept parameters (docs/OUTPUTS.md, "runs.csv").
+var runColumns = []string{
+	"cumulative_results", "final_mean_trust", "final_cross_org_trust",
+	"mean_active_partnerships", "departures", "partnership_resets",
+	"leave_step", "recovery_weeks",
+}
+
+// runSummary is what runs.csv says about one run.
+type runSummary struct {
+	CumulativeResults      float64
+	FinalMeanTrust         float64
+	FinalCrossOrgTrust     float64
+	MeanActivePartnerships float64
+	Departures             int
+	PartnershipResets      int
+	// LeaveStep is the step of the Leave event that recovery is measured
+	// from, or -1 when the point has none (see leaveStep).
+	LeaveStep int
+	// RecoveryWeeks is the recovery time (see recoveryWeeks), or -1 when
+	// there is no Leave event or partnership strength never recovers.
+	RecoveryWeeks int
+}
+
+// summarizeRun computes the runs.csv summary of one run of a point with
+// parameters p. steps holds the metrics of steps 0..len(steps)-1.
+func summarizeRun(p *sim.Params, steps []sim.Metrics) runSummary {
+	last := &steps[len(steps)-1]
+	s := runSummary{
+		CumulativeResults:  last.CumulativeResults,
+		FinalMeanTrust:     last.MeanTrust,
+		FinalCrossOrgTrust: last.CrossOrgTrust,
+		LeaveStep:          leaveStep(p.Events, len(steps)),
+		RecoveryWeeks:      -1,
+	}
+	active := 0
+	for i := range steps {
+		active += steps[i].ActivePartnerships
+		s.Departures += steps[i].Departures
+		s.PartnershipResets += steps[i].PartnershipResets
+	}
+	s.MeanActivePartnerships = float64(active) / float64(len(steps))
+	if s.LeaveStep >= 0 {
+		s.RecoveryWeeks = recoveryWeeks(steps, s.LeaveStep)
+	}
+	return s
+}
+
+// leaveStep returns the step of the earliest scheduled Leave event that
+// has a step before it and happens within the run (1 ≤ step < steps), or
+// -1 when there is none. An event at step 0 has no level before it to
+// recover to.
+func leaveStep(events []sim.Event, steps int) int {
+	e := -1
+	for _, ev := range events {
+		if ev.Kind != sim.Leave || ev.Step < 1 || ev.Step >= steps {
+			continue
+		}
+		if e < 0 || ev.Step < e {
+			e = ev.Step
+		}
+	}
+	return e
+}
+
+// recoveryWeeks returns the number of weeks from the Leave event at step
+// e until partnership strength is back to its level at step e-1: the
+// smallest d ≥ 0 with partnership_strength(e+d) ≥ partnership_strength(e-1),
+// or -1 when that never happens within the run. d = 0 means the departure
+// did not lower partnership strength at all.
+func recoveryWeeks(steps []sim.Metrics, e int) int {
+	before := steps[e-1].PartnershipStrength
+	for t := e; t < len(steps); t++ {
+		if steps[t].PartnershipStrength >= before {
+			return t - e
+		}
+	}
+	return -1
+}
+
+// keepStep reports whether timeseries.csv keeps step s of a run of n
+// steps: every every-th step from 0, and always the last step, so the
+// final state of every run is in the file.
+func keepStep(s, n, every int) bool {
+	if every <= 1 {
+		return true
+	}
+	return s%every == 0 || s == n-1
+}

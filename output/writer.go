@@ -1,0 +1,560 @@
+package output
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
+)
+
+// The published file names in an output directory.
+const (
+	runsName      = "runs.csv"
+	seriesName    = "timeseries.csv"
+	aggregateName = "aggregate.csv"
+	manifestName  = "manifest.json"
+	reportName    = "report.html"
+	plotsName     = "plots"
+)
+
+// Meta is what a batch's outputs record besides the plan: the scenario
+// text as read, the file it came from, the command line, the number of
+// workers and the start time.
+type Meta struct {
+	// ScenarioText is the scenario's source; it is hashed into the
+	// manifest and copied to scenario.toml.
+	ScenarioText []byte
+	// ScenarioFile is the file the scenario was read from, or the bundled
+	// name.
+	ScenarioFile string
+	// Command is the command line, program name first.
+	Command []string
+	// Workers is the number of concurrent runs; it does not change any
+	// number in the outputs.
+	Workers int
+	// Start is when the batch started.
+	Start time.Time
+}
+
+// Writer streams the results of a batch into an output directory. Results
+// are written to temporary files as they arrive; Close publishes every
+// file at once, Abort removes the temporary files. A Writer is not safe
+// for concurrent use: the batch runner delivers results one at a time.
+type Writer struct {
+	dir          string
+	plan         *batch.Plan
+	man          manifest
+	scenarioText []byte
+
+	runs, series, agg *tempCSV
+	temps             []string // every temporary path not yet published or removed
+
+	next     int         // index of the next expected run
+	acc      [][]welford // per step, per metric, for the point being accumulated
+	t        tTable
+	nMetrics int
+	row      []string
+	vals     []float64
+	done     bool
+}
+
+// Create starts the outputs of plan in dir, creating dir if needed. Only
+// temporary files (names starting with '.') are written until Close.
+func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
+	if plan == nil || len(plan.Points) == 0 || plan.Replicates < 1 {
+		return nil, errors.New("output: plan has no runs")
+	}
+	for i := range plan.Points {
+		if plan.Points[i].Index != i {
+			return nil, fmt.Errorf("output: point %d has index %d", i, plan.Points[i].Index)
+		}
+		if len(plan.Points[i].Swept) != len(plan.Swept) {
+			return nil, fmt.Errorf("output: point %d has %d swept values for %d swept parameters",
+				i, len(plan.Points[i].Swept), len(plan.Swept))
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	w := &Writer{
+		dir:          dir,
+		plan:         plan,
+		man:          newManifest(plan, meta),
+		scenarioText: append([]byte(nil), meta.ScenarioText...),
+		nMetrics:     len(sim.MetricNames()),
+	}
+	metrics := sim.MetricNames()
+	var err error
+	runsHeader := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, plan.Swept...), runColumns...)
+	if w.runs, err = w.newTempCSV(runsName, runsHeader); err != nil {
+		return nil, w.failCreate(err)
+	}
+	if w.series, err = w.newTempCSV(seriesName, append([]string{"run", "point", "step"}, metrics...)); err != nil {
+		return nil, w.failCreate(err)
+	}
+	aggHeader := append(append([]string{"point", "strategy"}, plan.Swept...), aggregateColumns...)
+	if w.agg, err = w.newTempCSV(aggregateName, aggHeader); err != nil {
+		return nil, w.failCreate(err)
+	}
+	return w, nil
+}
+
+// aggregateColumns are the columns of aggregate.csv after the point's
+// strategy and swept values.
+var aggregateColumns = []string{"step", "metric", "n", "mean", "sd", "ci95_low", "ci95_high"}
+
+func (w *Writer) failCreate(err error) error {
+	w.abort()
+	return fmt.Errorf("output: create %s: %w", w.dir, err)
+}
+
+// tempCSV is a CSV file being written under a temporary name.
+type tempCSV struct {
+	f   *os.File
+	buf *bufio.Writer
+	w   *csv.Writer
+	// final is the name the file is published under.
+	final string
+}
+
+func (w *Writer) newTempFile(final string) (*os.File, error) {
+	f, err := os.CreateTemp(w.dir, "."+final+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	w.temps = append(w.temps, f.Name())
+	return f, nil
+}
+
+func (w *Writer) newTempCSV(final string, header []string) (*tempCSV, error) {
+	f, err := w.newTempFile(final)
+	if err != nil {
+		return nil, err
+	}
+	t := &tempCSV{f: f, buf: bufio.NewWriterSize(f, 1<<16), final: final}
+	t.w = csv.NewWriter(t.buf)
+	if err := t.w.Write(header); err != nil {
+		return nil, fmt.Errorf("%s: %w", final, err)
+	}
+	return t, nil
+}
+
+// finish flushes, syncs and closes the file, so that a published file is
+// complete on disk before its rename makes it visible.
+func (t *tempCSV) finish() error {
+	t.w.Flush()
+	err := t.w.Error()
+	if err == nil {
+		err = t.buf.Flush()
+	}
+	if err == nil {
+		err = t.f.Sync()
+	}
+	if cerr := t.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.final, err)
+	}
+	return nil
+}
+
+// formatFloat writes x so that it round-trips: the shortest decimal that
+// parses back to the same float64.
+func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// formatStat is formatFloat with NaN (an undefined statistic) written as
+// an empty field.
+func formatStat(x float64) string {
+	if x != x {
+		return ""
+	}
+	return formatFloat(x)
+}
+
+// formatOptInt writes n, or an empty field when n < 0 (no value).
+func formatOptInt(n int) string {
+	if n < 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// Add writes one finished run. Results must arrive in run-index order,
+// so that all replicates of a point arrive together.
+func (w *Writer) Add(r batch.Result) error {
+	if w.done {
+		return errors.New("output: Add after Close or Abort")
+	}
+	if w.next >= w.plan.NumRuns() {
+		return fmt.Errorf("output: run %d is beyond the plan's %d runs", r.Run.Index, w.plan.NumRuns())
+	}
+	if want := w.plan.Run(w.next); r.Run != want {
+		return fmt.Errorf("output: got run %+v, want %+v: results must arrive in run-index order", r.Run, want)
+	}
+	pt := &w.plan.Points[r.Run.Point]
+	if len(r.Steps) == 0 || len(r.Steps) != pt.Params.Horizon {
+		return fmt.Errorf("output: run %d has %d steps, want the horizon %d", r.Run.Index, len(r.Steps), pt.Params.Horizon)
+	}
+	for i := range r.Steps {
+		if r.Steps[i].Step != i {
+			return fmt.Errorf("output: run %d: step %d is numbered %d", r.Run.Index, i, r.Steps[i].Step)
+		}
+	}
+	if r.Run.Replicate == 0 {
+		w.acc = make([][]welford, len(r.Steps))
+		for i := range w.acc {
+			w.acc[i] = make([]welford, w.nMetrics)
+		}
+	} else if len(w.acc) != len(r.Steps) {
+		return fmt.Errorf("output: run %d has %d steps, earlier replicates of point %d had %d",
+			r.Run.Index, len(r.Steps), r.Run.Point, len(w.acc))
+	}
+
+	if err := w.writeRun(r, pt); err != nil {
+		return err
+	}
+	if err := w.writeSeries(r); err != nil {
+		return err
+	}
+	for i := range r.Steps {
+		w.vals = r.Steps[i].Values(w.vals[:0])
+		for k, v := range w.vals {
+			w.acc[i][k].add(v)
+		}
+	}
+	if r.Run.Replicate == w.plan.Replicates-1 {
+		if err := w.writeAggregate(pt); err != nil {
+			return err
+		}
+		w.acc = nil
+	}
+	w.next++
+	return nil
+}
+
+func (w *Writer) writeRun(r batch.Result, pt *batch.Point) error {
+	s := summarizeRun(&pt.Params, r.Steps)
+	row := append(w.row[:0],
+		strconv.Itoa(r.Run.Index), strconv.Itoa(r.Run.Point), pt.Strategy,
+		strconv.Itoa(r.Run.Replicate), strconv.FormatUint(r.Run.Seed, 10))
+	for _, v := range pt.Swept {
+		row = append(row, v.Value)
+	}
+	row = append(row,
+		formatFloat(s.CumulativeResults), formatFloat(s.FinalMeanTrust), formatFloat(s.FinalCrossOrgTrust),
+		formatFloat(s.MeanActivePartnerships), strconv.Itoa(s.Departures), strconv.Itoa(s.PartnershipResets),
+		formatOptInt(s.LeaveStep), formatOptInt(s.RecoveryWeeks))
+	w.row = row
+	if err := w.runs.w.Write(row); err != nil {
+		return fmt.Errorf("output: %s: %w", runsName, err)
+	}
+	return nil
+}
+
+func (w *Writer) writeSeries(r batch.Result) error {
+	run, point := strconv.Itoa(r.Run.Index), strconv.Itoa(r.Run.Point)
+	for i := range r.Steps {
+		if !keepStep(i, len(r.Steps), w.plan.Every) {
+			continue
+		}
+		row := append(w.row[:0], run, point, strconv.Itoa(i))
+		w.vals = r.Steps[i].Values(w.vals[:0])
+		for _, v := range w.vals {
+			row = append(row, formatFloat(v))
+		}
+		w.row = row
+		if err := w.series.w.Write(row); err != nil {
+			return fmt.Errorf("output: %s: %w", seriesName, err)
+		}
+	}
+	return nil
+}
+
+// writeAggregate writes the finished point's statistics, step by step and
+// metric by metric in MetricNames order.
+func (w *Writer) writeAggregate(pt *batch.Point) error {
+	metrics := w.man.Metrics
+	point := strconv.Itoa(pt.Index)
+	for step := range w.acc {
+		st := strconv.Itoa(step)
+		for k := range w.acc[step] {
+			s := w.t.summarize(&w.acc[step][k])
+			row := append(w.row[:0], point, pt.Strategy)
+			for _, v := range pt.Swept {
+				row = append(row, v.Value)
+			}
+			row = append(row, st, metrics[k], strconv.Itoa(s.N),
+				formatStat(s.Mean), formatStat(s.SD), formatStat(s.Lo), formatStat(s.Hi))
+			w.row = row
+			if err := w.agg.w.Write(row); err != nil {
+				return fmt.Errorf("output: %s: %w", aggregateName, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Close finishes the batch's outputs: it completes the CSV files, writes
+// manifest.json (with end as the end time) and the scenario copy, draws
+// plots/ and report.html from the finished files (as Redraw does), then
+// renames everything into place, manifest.json last, so a directory with
+// a manifest.json is complete. Close fails when runs are missing; on any
+// failure it removes the temporary files.
+func (w *Writer) Close(end time.Time) (err error) {
+	if w.done {
+		return errors.New("output: Close after Close or Abort")
+	}
+	defer func() {
+		if err != nil {
+			w.abort()
+			err = fmt.Errorf("output: close %s: %w", w.dir, err)
+		}
+	}()
+	if w.next != w.plan.NumRuns() {
+		return fmt.Errorf("%d of %d runs written; the batch is incomplete", w.next, w.plan.NumRuns())
+	}
+	csvs := []*tempCSV{w.runs, w.series, w.agg}
+	for _, t := range csvs {
+		if err := t.finish(); err != nil {
+			return err
+		}
+	}
+	w.man.Invocation.End = formatTime(end)
+	man, err := encodeManifest(&w.man)
+	if err != nil {
+		return err
+	}
+	manTemp, err := w.writeTemp(manifestName, man)
+	if err != nil {
+		return err
+	}
+	scenTemp, err := w.writeTemp(scenarioCopyName, w.scenarioText)
+	if err != nil {
+		return err
+	}
+
+	ds, err := loadFiles(man, w.runs.f.Name(), w.agg.f.Name())
+	if err != nil {
+		return err
+	}
+	plotsTemp, reportTemp, err := w.draw(ds)
+	if err != nil {
+		return err
+	}
+
+	moves := []struct{ from, to string }{
+		{w.runs.f.Name(), runsName},
+		{w.series.f.Name(), seriesName},
+		{w.agg.f.Name(), aggregateName},
+		{scenTemp, scenarioCopyName},
+		{reportTemp, reportName},
+	}
+	for _, m := range moves {
+		if err := w.publish(m.from, m.to); err != nil {
+			return err
+		}
+	}
+	if err := w.publishDir(plotsTemp, plotsName); err != nil {
+		return err
+	}
+	if err := w.publish(manTemp, manifestName); err != nil {
+		return err
+	}
+	syncDir(w.dir)
+	w.done = true
+	return nil
+}
+
+// draw renders plots and report into temporary files of w.dir.
+func (w *Writer) draw(ds *dataset) (plotsTemp, reportTemp string, err error) {
+	plots, report, err := render(ds)
+	if err != nil {
+		return "", "", err
+	}
+	plotsTemp, err = os.MkdirTemp(w.dir, "."+plotsName+".*.tmp")
+	if err != nil {
+		return "", "", err
+	}
+	w.temps = append(w.temps, plotsTemp)
+	for _, p := range plots {
+		if err := writeSynced(filepath.Join(plotsTemp, p.name), p.data); err != nil {
+			return "", "", err
+		}
+	}
+	syncDir(plotsTemp)
+	reportTemp, err = w.writeTemp(reportName, report)
+	return plotsTemp, reportTemp, err
+}
+
+// writeTemp writes data to a new temporary file for final and returns its
+// path.
+func (w *Writer) writeTemp(final string, data []byte) (string, error) {
+	f, err := w.newTempFile(final)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", final, err)
+	}
+	return f.Name(), nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// publish renames the temporary file from to its final name in w.dir.
+func (w *Writer) publish(from, final string) error {
+	if err := os.Rename(from, filepath.Join(w.dir, final)); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	w.forget(from)
+	return nil
+}
+
+// publishDir replaces the directory final in w.dir by the temporary
+// directory from. A directory cannot be renamed over a non-empty one, so
+// an existing one is first moved aside and removed afterwards.
+func (w *Writer) publishDir(from, final string) error {
+	if err := replaceDir(w.dir, from, final); err != nil {
+		return err
+	}
+	w.forget(from)
+	return nil
+}
+
+func replaceDir(dir, from, final string) error {
+	dst := filepath.Join(dir, final)
+	old := filepath.Join(dir, "."+final+".old")
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := os.Rename(dst, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := os.Rename(from, dst); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish %s: %w", final, err)
+	}
+	return nil
+}
+
+func (w *Writer) forget(path string) {
+	for i, t := range w.temps {
+		if t == path {
+			w.temps = append(w.temps[:i], w.temps[i+1:]...)
+			return
+		}
+	}
+}
+
+// syncDir makes renames in dir durable. It is best effort: some systems
+// cannot sync a directory, and the files themselves are already synced.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// Abort removes the temporary files; nothing is published. It is a no-op
+// after Close.
+func (w *Writer) Abort() error {
+	if w.done {
+		return nil
+	}
+	return w.abort()
+}
+
+func (w *Writer) abort() error {
+	w.done = true
+	for _, t := range []*tempCSV{w.runs, w.series, w.agg} {
+		if t != nil {
+			_ = t.f.Close() // already closed after finish; the error says so and does not matter
+		}
+	}
+	var first error
+	for _, p := range w.temps {
+		if err := os.RemoveAll(p); err != nil && first == nil {
+			first = fmt.Errorf("output: abort: %w", err)
+		}
+	}
+	w.temps = nil
+	return first
+}
+
+// MainFiles returns the paths worth naming when a batch finishes: the
+// report, the per-run table, the aggregates and the plots directory.
+func (w *Writer) MainFiles() []string {
+	return []string{
+		filepath.Join(w.dir, reportName),
+		filepath.Join(w.dir, runsName),
+		filepath.Join(w.dir, aggregateName),
+		filepath.Join(w.dir, plotsName),
+	}
+}
+
+// Redraw rebuilds plots/ and report.html of the output directory dir from
+// its manifest.json, runs.csv and aggregate.csv, without running anything.
+// It draws through the same code as Writer.Close, so it reproduces the
+// same files.
+func Redraw(dir string) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("output: redraw %s: %w", dir, err)
+		}
+	}()
+	man, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return err
+	}
+	ds, err := loadFiles(man, filepath.Join(dir, runsName), filepath.Join(dir, aggregateName))
+	if err != nil {
+		return err
+	}
+	w := &Writer{dir: dir}
+	plotsTemp, reportTemp, err := w.draw(ds)
+	if err != nil {
+		w.abort()
+		return err
+	}
+	if err := w.publishDir(plotsTemp, plotsName); err != nil {
+		w.abort()
+		return err
+	}
+	if err := w.publish(reportTemp, reportName); err != nil {
+		w.abort()
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
