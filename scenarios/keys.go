@@ -49,7 +49,7 @@ var (
 		{"description", "string", `""`, "any text", "what question the scenario answers; its first line is the one-line summary `trustsim scenarios` shows"},
 		{"replicates", "integer", "1", "1 to 1000000", "runs per design point, each with its own seed"},
 		{"seed", "integer", "1", "0 to 9223372036854775807", "base seed: run i's seed is derived from (seed, i)"},
-		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv (aggregates keep the same steps)"},
+		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv"},
 		{"params", "table", "", "dotted name = value", "any parameter by its dotted name, e.g. \"org.parent_ed.vacancy_weeks\" = 8"},
 		{"sweep", "table", "", "dotted name = list or range", "parameters to sweep; several form a full-factorial grid"},
 		{"org", "array of tables", "the default initiative", "at most 1000 organizations", "the organizations; see [[org]]"},
