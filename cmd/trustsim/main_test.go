@@ -338,8 +338,8 @@ func TestRunWithoutArgument(t *testing.T) {
 
 func TestRunDefaultAsIs(t *testing.T) {
 	// What a new user types first, with no flags at all.
-	if testing.Short() {
-		t.Skip("runs the whole default scenario")
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the whole default scenario (about 1 s, but a minute under -race)")
 	}
 	t.Chdir(t.TempDir())
 	stdout, _ := mustRun(t, "run")

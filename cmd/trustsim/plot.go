@@ -23,7 +23,7 @@ running anything: after upgrading trustsim, or after editing the files.
 
 Example:
   trustsim plot out/default`,
-		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+		setup: func(_ *pflag.FlagSet) func(context.Context, *app, []string) error {
 			return func(_ context.Context, a *app, args []string) error {
 				if len(args) != 1 {
 					return usagef("plot", "plot takes one output directory, got %d arguments", len(args))

@@ -24,13 +24,16 @@ const (
 	// lineInterval is the longest time between two plain progress lines
 	// (when no tenth of the batch has been crossed).
 	lineInterval = 10 * time.Second
+	// tenthInterval is the shortest time between two plain lines for
+	// tenths of the batch, so a batch of a few seconds prints one line.
+	tenthInterval = time.Second
 	// barWidth is the number of cells of the bar.
 	barWidth = 30
 )
 
 // progress reports a batch's progress on stderr: a bar redrawn in place
-// on a terminal, otherwise a plain line at every tenth of the batch and at
-// least every lineInterval. Rate and time left count only the runs done
+// on a terminal, otherwise a plain line at every tenth of the batch (at
+// most one a second), at least every lineInterval, and at the end. Rate and time left count only the runs done
 // by this invocation, not those replayed from checkpoints.
 type progress struct {
 	w        io.Writer
@@ -73,7 +76,8 @@ func (p *progress) update(done, total int) {
 	if done == p.first {
 		return
 	}
-	if tn := tenth(done, total); tn > p.lastTenth || t.Sub(p.last) >= lineInterval {
+	since := t.Sub(p.last)
+	if tn := tenth(done, total); done == total || tn > p.lastTenth && since >= tenthInterval || since >= lineInterval {
 		p.lastTenth, p.last = tn, t
 		fmt.Fprintf(p.w, "trustsim: %s\n", p.status(t))
 	}
@@ -132,6 +136,9 @@ func (p *progress) counts(t time.Time) string {
 	rate := float64(ran) / secs
 	s += fmt.Sprintf("  %s runs/s", formatRate(rate))
 	if p.done >= p.total {
+		if d := t.Sub(p.start); d < 10*time.Second {
+			return s + fmt.Sprintf("  done in %.1fs", d.Seconds())
+		}
 		return s + "  done in " + elapsed(t.Sub(p.start))
 	}
 	left := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))

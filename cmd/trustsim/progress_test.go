@@ -30,6 +30,12 @@ func TestProgressPlainLines(t *testing.T) {
 			want:  []string{"trustsim: 2/20 runs (10%)  1.00 runs/s  18s left", "trustsim: 4/20 runs (20%)  1.00 runs/s  16s left"},
 		},
 		{
+			name:  "fast: only the last line",
+			total: 10,
+			steps: []step{{0, 0}, {100 * time.Millisecond, 3}, {100 * time.Millisecond, 6}, {100 * time.Millisecond, 10}},
+			want:  []string{"trustsim: 10/10 runs (100%)  33.3 runs/s  done in 0.3s"},
+		},
+		{
 			name:  "a line every 10 s when slow",
 			total: 1000,
 			steps: []step{{0, 0}, {5 * time.Second, 1}, {6 * time.Second, 2}, {time.Second, 3}},
@@ -52,7 +58,7 @@ func TestProgressPlainLines(t *testing.T) {
 			want: []string{
 				"trustsim: resuming: 8 of 10 runs already done",
 				"trustsim: 9/10 runs (90%)  0.50 runs/s  2s left",
-				"trustsim: 10/10 runs (100%)  0.50 runs/s  done in 4s",
+				"trustsim: 10/10 runs (100%)  0.50 runs/s  done in 4.0s",
 			},
 		},
 	}
@@ -88,7 +94,7 @@ func TestProgressBar(t *testing.T) {
 	p.finish()
 	want := "\r[>                             ] 0/4 runs\x1b[K" +
 		"\r[===============>              ] 2/4 runs  1.98 runs/s  1s left\x1b[K" +
-		"\r[==============================] 4/4 runs  3.96 runs/s  done in 1s\x1b[K\n"
+		"\r[==============================] 4/4 runs  3.96 runs/s  done in 1.0s\x1b[K\n"
 	if got := buf.String(); got != want {
 		t.Errorf("bar output\n%q\nwant\n%q", got, want)
 	}

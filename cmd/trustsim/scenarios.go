@@ -23,7 +23,7 @@ Examples:
   trustsim scenarios
   trustsim scenarios show default > my.toml
   trustsim run my.toml`,
-		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+		setup: func(_ *pflag.FlagSet) func(context.Context, *app, []string) error {
 			return func(_ context.Context, a *app, args []string) error {
 				switch {
 				case len(args) == 0:

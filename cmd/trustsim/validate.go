@@ -25,7 +25,7 @@ invalid.
 Examples:
   trustsim validate my.toml
   trustsim validate scenarios/*.toml`,
-		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+		setup: func(_ *pflag.FlagSet) func(context.Context, *app, []string) error {
 			return func(_ context.Context, a *app, args []string) error {
 				if len(args) == 0 {
 					return usagef("validate", "validate needs at least one scenario file")

@@ -21,7 +21,7 @@ version and platform. A batch's manifest.json records the same line, and
 
 Example:
   trustsim version`,
-		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
+		setup: func(_ *pflag.FlagSet) func(context.Context, *app, []string) error {
 			return func(_ context.Context, a *app, args []string) error {
 				if len(args) > 0 {
 					return usagef("version", "version takes no arguments")
