@@ -219,7 +219,7 @@ func TestInvalidInputCreatesNothing(t *testing.T) {
 		{"bad --set", []string{"run", "default", "--set", "trust.decay=7"}, nil, "trust.decay"},
 		{"unknown --set", []string{"run", "default", "--set", "trust.decai=0.1"}, nil, "trust.decai"},
 		{"--set without =", []string{"run", "default", "--set", "horizon"}, nil, "name=value"},
-		{"bad --replicates", []string{"run", small, "--replicates", "0"}, nil, "replicates"},
+		{"bad --replicates", []string{"run", small, "--replicates", "0"}, nil, "--replicates: replicates"},
 		{"missing file", []string{"run", "testdata/nosuch.toml"}, nil, "nosuch"},
 		{"unknown bundled name", []string{"run", "no-such-scenario"}, nil, "no-such-scenario"},
 	}

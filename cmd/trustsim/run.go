@@ -97,9 +97,9 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 	overrides := f.overrides()
 	var errs scenarios.ErrorList
 	for _, o := range overrides {
-		name, value, ok := strings.Cut(o, "=")
+		name, value, ok := strings.Cut(o.text, "=")
 		if !ok || name == "" {
-			errs = append(errs, &scenarios.Error{File: "--set", Name: o, Problem: "not of the form name=value", Allowed: "e.g. --set policy.relationship_share=0.1"})
+			errs = append(errs, &scenarios.Error{File: o.flag, Name: o.text, Problem: "not of the form name=value", Allowed: "e.g. --set policy.relationship_share=0.1"})
 			continue
 		}
 		if err := s.Override(name, value); err != nil {
@@ -107,12 +107,17 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 			var one *scenarios.Error
 			switch {
 			case errors.As(err, &list):
-				errs = append(errs, list...)
 			case errors.As(err, &one):
-				errs = append(errs, one)
+				list = scenarios.ErrorList{one}
 			default:
-				errs = append(errs, &scenarios.Error{File: "--set", Name: name, Problem: err.Error()})
+				list = scenarios.ErrorList{{File: o.flag, Name: name, Problem: err.Error()}}
 			}
+			for _, e := range list {
+				if e.Line == 0 {
+					e.File = o.flag // --seed, --replicates or --every rather than --set
+				}
+			}
+			errs = append(errs, list...)
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -127,7 +132,11 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		dir = filepath.Join("out", dirName(s, arg))
 	}
 	version := versionString()
-	fingerprint := batch.Fingerprint(append([]string{version, string(s.Source)}, overrides...)...)
+	parts := []string{version, string(s.Source)}
+	for _, o := range overrides {
+		parts = append(parts, o.text)
+	}
+	fingerprint := batch.Fingerprint(parts...)
 	if err := batch.CheckPartial(dir, fingerprint, f.resume); err != nil {
 		return &inputError{err}
 	}
@@ -217,21 +226,30 @@ func loadScenario(arg string) (*scenarios.Scenario, error) {
 	return s, nil
 }
 
-// overrides returns the scenario overrides of the flags as name=value,
-// in the order they apply: --seed, --replicates, --every, then each --set
-// in command-line order (so a later --set wins).
-func (f *runFlags) overrides() []string {
-	var o []string
+// override is one scenario override from the command line.
+type override struct {
+	flag string // "--set", "--seed", ...
+	text string // name=value
+}
+
+// overrides returns the scenario overrides of the flags in the order they
+// apply: --seed, --replicates, --every, then each --set in command-line
+// order (so a later --set wins).
+func (f *runFlags) overrides() []override {
+	var o []override
 	if f.fs.Changed("seed") {
-		o = append(o, "seed="+strconv.FormatUint(f.seed, 10))
+		o = append(o, override{"--seed", "seed=" + strconv.FormatUint(f.seed, 10)})
 	}
 	if f.fs.Changed("replicates") {
-		o = append(o, "replicates="+strconv.Itoa(f.replicates))
+		o = append(o, override{"--replicates", "replicates=" + strconv.Itoa(f.replicates)})
 	}
 	if f.fs.Changed("every") {
-		o = append(o, "every="+strconv.Itoa(f.every))
+		o = append(o, override{"--every", "every=" + strconv.Itoa(f.every)})
 	}
-	return append(o, f.set...)
+	for _, s := range f.set {
+		o = append(o, override{"--set", s})
+	}
+	return o
 }
 
 // canonicalFlags are the flags that determine a batch's results, as the
