@@ -421,3 +421,43 @@ func TestDirName(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFlagsReachTheBatch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	mustRun(t, "run", small, "--out", dir, "--quiet", "--seed", "5", "--replicates", "1", "--every", "10",
+		"--set", "policy.relationship_share=0.3", "--set", "horizon=21")
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		BaseSeed   uint64 `json:"base_seed"`
+		Replicates int    `json:"replicates"`
+		Every      int    `json:"every"`
+		Invocation struct {
+			Command []string `json:"command"`
+		} `json:"invocation"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.BaseSeed != 5 || m.Replicates != 1 || m.Every != 10 {
+		t.Errorf("manifest has seed %d, replicates %d, every %d; want 5, 1, 10", m.BaseSeed, m.Replicates, m.Every)
+	}
+	// The command recorded is the one that reproduces the files: the
+	// flags that change them, not --out or --quiet.
+	want := []string{"trustsim", "run", small, "--seed", "5", "--replicates", "1", "--every", "10",
+		"--set", "policy.relationship_share=0.3", "--set", "horizon=21"}
+	if !slices.Equal(m.Invocation.Command, want) {
+		t.Errorf("manifest command = %q, want %q", m.Invocation.Command, want)
+	}
+	// --set of the swept parameter replaces the sweep: 1 point × 1
+	// replicate, steps 0, 10 and 20 of 21 kept.
+	ts, err := os.ReadFile(filepath.Join(dir, "timeseries.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(string(ts), "\n") - 1; rows != 3 {
+		t.Errorf("timeseries.csv has %d rows, want 3", rows)
+	}
+}
