@@ -153,9 +153,12 @@ type checkpoint struct {
 
 func checkpointName(index int) string { return fmt.Sprintf("run-%d.bin", index) }
 
-// writeCheckpoint stores r atomically in pdir: a temporary file is written,
-// synced and renamed, so a crash never leaves a half-written checkpoint
-// under the final name.
+// writeCheckpoint stores r atomically in pdir: a temporary file is written
+// and renamed, so a crash of the process never leaves a half-written
+// checkpoint under the final name. The file is not synced (that cost a
+// quarter of the throughput of short runs): after a power loss a torn
+// checkpoint fails to decode when the batch is resumed and its run is
+// simply executed again.
 func writeCheckpoint(pdir, fingerprint string, r *Result) error {
 	name := checkpointName(r.Run.Index)
 	f, err := os.CreateTemp(pdir, name+".tmp*")
@@ -167,9 +170,6 @@ func writeCheckpoint(pdir, fingerprint string, r *Result) error {
 	err = gob.NewEncoder(bw).Encode(checkpoint{checkpointVersion, fingerprint, r.Run, r.Steps})
 	if err == nil {
 		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -357,3 +357,32 @@ func BenchmarkExecute(b *testing.B) {
 	}
 	b.ReportMetric(float64(plan.NumRuns()*b.N)/b.Elapsed().Seconds(), "runs/s")
 }
+
+func ExampleExecute() {
+	p := sim.Default()
+	p.Horizon = 4
+	plan := &Plan{Scenario: "example", Replicates: 3, BaseSeed: 1, Every: 1, Points: []Point{{Params: p}}}
+	dir, err := os.MkdirTemp("", "batch-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	fp := Fingerprint("example scenario text", "seed=1")
+	err = Execute(context.Background(), dir, plan, fp, Options{Workers: 2}, func(r Result) error {
+		fmt.Printf("run %d: point %d, replicate %d, %d steps\n", r.Run.Index, r.Run.Point, r.Run.Replicate, len(r.Steps))
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The caller publishes its files, then drops the checkpoints.
+	if err := RemovePartial(dir); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// run 0: point 0, replicate 0, 4 steps
+	// run 1: point 0, replicate 1, 4 steps
+	// run 2: point 0, replicate 2, 4 steps
+}
