@@ -41,7 +41,8 @@ type Scenario struct {
 	sweeps     []sweep
 	overrides  []assign
 	loc        locator
-	// replicatesAt is where the file set replicates (for size errors).
+	// replicatesAt and sweepAt are where the file sets replicates and
+	// its sweep: a batch too large for memory is reported there.
 	replicatesAt, sweepAt pos
 }
 
