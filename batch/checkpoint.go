@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -117,28 +116,27 @@ func readPartialInfo(path string) (partialInfo, error) {
 
 // CheckPartial reports, before anything is written, whether a batch with
 // this fingerprint may run in dir: it returns an error wrapping
-// ErrUnfinished if dir holds checkpoints and resume is false, and one
-// wrapping ErrOtherBatch if resume is true but the checkpoints belong to
-// another batch. A missing directory is fine either way.
+// ErrUnfinished if dir holds checkpoints of finished runs and resume is
+// false, and one wrapping ErrOtherBatch if resume is true but they belong
+// to another batch. A directory without checkpoints is fine either way:
+// there is nothing to lose or to resume.
 func CheckPartial(dir, fingerprint string, resume bool) error {
-	path := filepath.Join(dir, PartialDir, fingerprintFile)
-	info, err := readPartialInfo(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		// No checkpoints, or a batch that died before writing its
-		// fingerprint (and therefore before any checkpoint).
+	kept := CountCheckpoints(dir)
+	if kept == 0 {
 		return nil
 	}
+	info, err := readPartialInfo(filepath.Join(dir, PartialDir, fingerprintFile))
 	if err != nil {
 		return fmt.Errorf("read checkpoints in %s: %w", dir, err)
 	}
 	if !resume {
-		return fmt.Errorf("%s %w (scenario %q, %d runs): resume it with --resume, or choose another --out directory",
-			dir, ErrUnfinished, info.scenario, info.runs)
+		return fmt.Errorf("%s %w (scenario %q, %d of %d runs finished): resume it with --resume, or choose another --out directory",
+			dir, ErrUnfinished, info.scenario, kept, info.runs)
 	}
 	if info.fingerprint != fingerprint {
-		return fmt.Errorf("%s %w: scenario %q, %d runs, fingerprint %.12s (this batch: %.12s); "+
+		return fmt.Errorf("%s %w: scenario %q, %d of %d runs finished, fingerprint %.12s (this batch: %.12s); "+
 			"resume with the same scenario, flags and trustsim version, or choose another --out directory",
-			dir, ErrOtherBatch, info.scenario, info.runs, info.fingerprint, fingerprint)
+			dir, ErrOtherBatch, info.scenario, kept, info.runs, info.fingerprint, fingerprint)
 	}
 	return nil
 }

@@ -99,6 +99,11 @@ func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, op
 	g.Go(func() error { // feeder
 		defer close(jobs)
 		for _, i := range todo {
+			// select picks at random among ready cases: check first,
+			// so no run starts once ctx is done.
+			if gctx.Err() != nil {
+				return nil
+			}
 			select {
 			case slots <- struct{}{}:
 			case <-gctx.Done():

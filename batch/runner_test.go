@@ -289,9 +289,37 @@ func TestExecuteFingerprintMismatch(t *testing.T) {
 	if !errors.Is(err, ErrOtherBatch) {
 		t.Fatalf("got %v, want ErrOtherBatch", err)
 	}
-	for _, want := range []string{dir, `"test"`, "2 runs", "aaaaaaaaaaaa", "bbbbbbbbbbbb"} {
+	for _, want := range []string{dir, `"test"`, "2 of 2 runs", "aaaaaaaaaaaa", "bbbbbbbbbbbb"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestExecuteWithoutCheckpointsStartsAfresh(t *testing.T) {
+	// A batch that stopped before any run finished left a fingerprint
+	// and nothing worth keeping: any batch may start there, resuming or
+	// not.
+	plan := testPlan(t, 1, 2, 5)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Execute(ctx, dir, plan, "old", Options{}, func(Result) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled batch returned %v", err)
+	}
+	if n := CountCheckpoints(dir); n != 0 {
+		t.Fatalf("%d checkpoints after a batch cancelled before it started", n)
+	}
+	for _, resume := range []bool{false, true} {
+		var rec recorder
+		if err := Execute(context.Background(), dir, plan, "new", Options{Resume: resume}, rec.sink); err != nil {
+			t.Fatalf("resume=%v: %v", resume, err)
+		}
+		if len(rec.results) != 2 {
+			t.Fatalf("resume=%v: %d results, want 2", resume, len(rec.results))
+		}
+		if err := RemovePartial(dir); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
