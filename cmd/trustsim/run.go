@@ -43,7 +43,9 @@ runs "default"), on all CPUs, and writes into the output directory:
   aggregate.csv   mean and 95% confidence interval over replicates
   manifest.json   scenario, seeds, parameters and program version
   plots/          PNG and SVG plots, and report.html
-The files are the same, byte for byte, whatever --workers is.
+The files are the same, byte for byte, whatever --workers is. They appear
+only when the batch has finished, replacing those of an earlier batch in
+the same directory.
 
 The scenario and every override are checked before anything is written:
 invalid input exits with status 2, lists every problem as
