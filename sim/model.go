@@ -60,9 +60,10 @@ type Model struct {
 	rInteract *rand.Rand // relationship building, work and community contacts
 	rConvene  *rand.Rand // convenings
 	rLeave    *rand.Rand // one draw per slot per step: leaving
-	rVacancy  *rand.Rand // vacancy lengths, handoffs
-	rHire     *rand.Rand // successors' alignment and engagement
-	rReview   *rand.Rand // arrangement reviews
+	rVacancy  *rand.Rand // vacancy lengths
+	rHire     *rand.Rand // people's alignment, engagement and initial tenure; initial ties
+	rReview   *rand.Rand // arrangement reviews and the champions' upkeep contacts
+	rHandoff  *rand.Rand // which ties a warm handoff passes on
 
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended
@@ -118,6 +119,7 @@ type arrangementState struct {
 	a, b   int32 // champion slots
 	status uint8
 	review [2]bool // side needs a review by its new champion
+	noTie  int     // consecutive weeks in force without a champions' tie
 	value  float64
 }
 
@@ -135,6 +137,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.rVacancy = newStream(seed, 4)
 	m.rHire = newStream(seed, 5)
 	m.rReview = newStream(seed, 6)
+	m.rHandoff = newStream(seed, 7)
 
 	n := p.People()
 	m.org = make([]int32, n)
@@ -268,7 +271,10 @@ func (m *Model) refresh() {
 // relationshipShare returns the share of hours a person of an
 // organization of kind k spends on relationship building, and the share
 // spent on reporting to funders, under the funder model in force
-// (docs/MODEL.md §7.12).
+// (docs/MODEL.md §7.12). Under grantor-grantee relationship building is
+// not a fundable activity, so everyone outside the community is capped at
+// funder_models.unfunded_share, funder staff included ("reporting only");
+// reporting takes time from nonprofit people, whose direct work counts.
 func relationshipShare(p *Params, k Kind, building bool) (share, reporting float64) {
 	if k == Community {
 		return 0, 0
@@ -279,7 +285,7 @@ func relationshipShare(p *Params, k Kind, building bool) (share, reporting float
 	if p.Policy.FunderModel == GrantorGrantee {
 		share = math.Min(share, p.FunderModels.UnfundedShare)
 	}
-	if k == Nonprofit || k == Backbone {
+	if k == Nonprofit {
 		if p.Policy.FunderModel == GrantorGrantee {
 			reporting = p.FunderModels.ReportingGrantorGrantee
 		} else {

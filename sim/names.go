@@ -160,10 +160,10 @@ func (p *Params) Specs() []Spec {
 	c := &p.Convening
 	in("convening.interval", &c.Interval, 0, 520, "weeks", "weeks between backbone convenings; 0 turns them off")
 	for r := Role(0); r < NumRoles; r++ {
-		bo("convening.attend."+r.String(), &c.Attend[r], "whether "+r.String()+"s are invited to convenings")
+		bo("convening.attend."+r.String(), &c.Attend[r], "whether people in the "+r.String()+" role are invited to convenings")
 	}
 	fl("convening.attendance", &c.Attendance, 0, 1, "probability", "chance that an invited person attends")
-	in("convening.contacts", &c.Contacts, 0, 50, "contacts", "people from other organizations each attendee meets")
+	in("convening.contacts", &c.Contacts, 0, 50, "contacts", "contact attempts of each attendee with attendees of other organizations")
 	fl("convening.hours", &c.Hours, 0, 40, "hours", "length of a convening, taken from direct work")
 	bo("convening.relational", &c.Relational, "relationship building is built into the meeting (contacts count as dedicated hours)")
 	fl("convening.alignment_pull", &c.AlignmentPull, 0, 1, "fraction", "ω: pull of one convening on an attendee's alignment toward 1")
@@ -198,16 +198,17 @@ func (p *Params) Specs() []Spec {
 	fl("arrangements.min_trust", &ar.MinTrust, 0, 1, "trust", "θ: champions' trust below which an arrangement ends, and at which it is rebuilt")
 	fl("arrangements.min_alignment", &ar.MinAlignment, 0, 1, "alignment", "v: alignment a successor needs to see the arrangement's value")
 	fl("arrangements.review_spread", &ar.ReviewSpread, 0.001, 1, "alignment", "τ: softness of the successor's keep decision")
+	in("arrangements.grace_weeks", &ar.GraceWeeks, 0, 520, "weeks", "weeks an arrangement stays in force while its champions have no tie")
 	fl("arrangements.contact_hours", &ar.ContactHours, 0, 40, "hours/week", "weekly work time champions of an active arrangement spend together")
 
-	fl("community.contacts", &p.Community.Contacts, 0, 20, "contacts/week", "weekly contacts of an engaged member with nonprofit staff or volunteers")
-	fl("community.hours_per_week", &p.Community.HoursPerWeek, 0, 40, "hours/week", "time a member gives the initiative")
+	fl("community.contacts", &p.Community.Contacts, 0, 20, "contacts/week", "weekly contacts of an engaged member with people of nonprofits")
 
 	re := &p.Results
-	for r := Role(0); r < NumRoles; r++ {
+	// Members do no direct work, so only the working roles have these.
+	for r := Role(0); r < Member; r++ {
 		fl("results.hours_per_week."+r.String(), &re.HoursPerWeek[r], 0, 80, "hours/week", "working time of a "+r.String())
 	}
-	for r := Role(0); r < NumRoles; r++ {
+	for r := Role(0); r < Member; r++ {
 		fl("results.productivity."+r.String(), &re.Productivity[r], 0, 10, "results/hour", "results per direct-work hour of a "+r.String())
 	}
 	fl("results.coordination_gain", &re.CoordinationGain, 0, 5, "ratio", "γ_c: results gain at full partnership strength")
@@ -217,7 +218,7 @@ func (p *Params) Specs() []Spec {
 		o := &p.Orgs[i]
 		pre := "org." + o.Name + "."
 		for r := Role(0); r < NumRoles; r++ {
-			in(pre+"positions."+r.String(), &o.Positions[r], 0, 1e6, "positions", "positions for "+r.String()+"s")
+			in(pre+"positions."+r.String(), &o.Positions[r], 0, 1e6, "positions", "number of "+r.String()+" positions")
 		}
 		for r := Role(0); r < NumRoles; r++ {
 			fl(pre+"annual_turnover."+r.String(), &o.AnnualTurnover[r], 0, 1, "1/year", "probability per year that a "+r.String()+" leaves")
@@ -418,7 +419,7 @@ func describe(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func quoteAll(ss []string) []string {
 	q := make([]string, len(ss))

@@ -398,6 +398,10 @@ type Arrangements struct {
 	ReviewSpread float64
 	// ContactHours is the weekly work time the champions spend together.
 	ContactHours float64
+	// GraceWeeks is how long an arrangement stays in force while its
+	// champions have no tie: kept on paper by a successor, it lapses unless
+	// they build a relationship within this time.
+	GraceWeeks int
 }
 
 // CommunityParams holds the co-production parameters (M10; §7.4).
@@ -405,13 +409,12 @@ type CommunityParams struct {
 	// Contacts is the weekly number of contacts an engaged member has with
 	// staff or volunteers of nonprofits.
 	Contacts float64
-	// HoursPerWeek is a member's time in the initiative.
-	HoursPerWeek float64
 }
 
 // Results holds the parameters of initiative results (M11; §7.11).
 type Results struct {
-	// HoursPerWeek is the working time of each role.
+	// HoursPerWeek is the working time of each role (members, who have no
+	// direct work, are not counted; their time is community.contacts).
 	HoursPerWeek [NumRoles]float64
 	// Productivity is the results per direct-work hour of each role.
 	Productivity [NumRoles]float64
@@ -514,10 +517,10 @@ func Default() Params {
 			LeaderWeight: 0.8, StaffWeight: 0.3, MinTrust: 0.25, ActiveThreshold: 0.5,
 			MemoryGain: 0.01, MemoryLoss: 0.005, MemoryFloor: 0,
 		},
-		Arrangements: Arrangements{MinTrust: 0.3, MinAlignment: 0.5, ReviewSpread: 0.1, ContactHours: 1},
-		Community:    CommunityParams{Contacts: 1, HoursPerWeek: 3},
+		Arrangements: Arrangements{MinTrust: 0.3, MinAlignment: 0.5, ReviewSpread: 0.1, ContactHours: 1, GraceWeeks: 26},
+		Community:    CommunityParams{Contacts: 1},
 		Results: Results{
-			HoursPerWeek:     [NumRoles]float64{45, 40, 8, 3},
+			HoursPerWeek:     [NumRoles]float64{45, 40, 8, 0},
 			Productivity:     [NumRoles]float64{0.5, 1, 0.8, 0},
 			CoordinationGain: 0.5,
 			CoproductionGain: 0.2,

@@ -52,7 +52,7 @@ func (m *Model) pairEligible(a, b int) bool {
 // measure computes the initiative's results and the step's metrics
 // (docs/MODEL.md §7.11, M11):
 //
-//	R = Σ_{nonprofits o} (Y_o − L_o)·(1 + γ_c·S_o) · (1 + γ_cp·CP) + Σ_{active k} V_k
+//	R = Σ_{nonprofits o} max(0, Y_o − L_o)·(1 + γ_c·S_o) · (1 + γ_cp·CP) + Σ_{active k} V_k
 //
 // Y_o is the direct-work output of the people in post (vacant positions
 // produce nothing), L_o the output lost to convenings this week, S_o the

@@ -88,14 +88,17 @@ func (m *Model) leave() {
 // depart removes the person in slot i: their ties are deleted, the
 // partnerships those ties served are marked for reset detection, the
 // arrangements they champion go to review, and, when refilled is true, a
-// successor is scheduled after a vacancy of geometric length with mean
-// vacancy_weeks. With a handoff policy (policy.handoff_share > 0) each
-// cross-organization tie is handed over with probability
-// policy.handoff_coverage (M8).
+// successor is scheduled after a vacancy of geometric length (at least
+// one week) with mean vacancy_weeks. With a handoff policy
+// (policy.handoff_share > 0) each of the leaver's ties to people of other
+// organizations (cross-organization and community-member ties) is handed
+// over with probability policy.handoff_coverage (M8); community members
+// hand nothing over.
 func (m *Model) depart(i int32, refilled bool) {
 	p := &m.p
 	m.departures++
-	handoff := refilled && p.Policy.HandoffShare > 0
+	// Community members hand nothing over: they have no successor in post.
+	handoff := refilled && p.Policy.HandoffShare > 0 && m.role[i] != Member
 	m.pending[i] = m.pending[i][:0]
 	for len(m.adj[i]) > 0 {
 		id := m.adj[i][len(m.adj[i])-1]
@@ -103,7 +106,7 @@ func (m *Model) depart(i int32, refilled bool) {
 		if t.pair >= 0 {
 			m.pairTouched[t.pair] = true
 		}
-		if handoff && t.class&(classCross|classMember) != 0 && m.rVacancy.Float64() < p.Policy.HandoffCoverage {
+		if handoff && t.class&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
 			j := m.neighbor(i, id)
 			m.pending[i] = append(m.pending[i], handoffTie{to: j, gen: m.gen[j], trust: t.trust})
 		}
@@ -126,14 +129,16 @@ func (m *Model) depart(i int32, refilled bool) {
 	if !refilled {
 		return
 	}
-	mean := p.Orgs[m.org[i]].VacancyWeeks
-	wait := 0
-	if mean > 0 {
-		// Geometric on {0,1,...} with mean `mean`: P(wait ≥ k) = q^k, q = mean/(1+mean).
-		q := mean / (1 + mean)
-		wait = int(math.Floor(math.Log(1-m.rVacancy.Float64()) / math.Log(q)))
+	// Vacancy length V ≥ 1 week, geometric with mean max(1, vacancy_weeks):
+	// P(V ≥ k) = q^(k−1), q = 1 − 1/mean. The successor arrives in step t+V,
+	// so the position is empty at the end of V steps.
+	mean := math.Max(1, p.Orgs[m.org[i]].VacancyWeeks)
+	v := 1
+	if mean > 1 {
+		q := 1 - 1/mean
+		v += int(math.Floor(math.Log(1-m.rVacancy.Float64()) / math.Log(q)))
 	}
-	m.vacantUntil[i] = int32(m.step + 1 + wait)
+	m.vacantUntil[i] = int32(m.step + v)
 }
 
 // succeed fills every position whose vacancy ends this step (docs/MODEL.md
