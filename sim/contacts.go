@@ -58,11 +58,8 @@ func (m *Model) buildRelationships() {
 func (m *Model) maintained(i int32, r *rand.Rand) int32 {
 	k := m.p.Network.MaintenanceFocus
 	top := m.top[:0]
-	for _, id := range m.adj[i] {
+	for _, id := range m.xadj[i] {
 		t := &m.ties[id]
-		if m.org[t.a] == m.org[t.b] {
-			continue
-		}
 		if len(top) < k {
 			top = append(top, id)
 		} else if t.trust <= m.ties[top[k-1]].trust {
@@ -80,6 +77,15 @@ func (m *Model) maintained(i int32, r *rand.Rand) int32 {
 		return -1
 	}
 	return top[r.IntN(len(top))]
+}
+
+// anyTie returns one of i's ties, all equally likely; i must have one.
+func (m *Model) anyTie(i int32, r *rand.Rand) int32 {
+	k := r.IntN(len(m.adj[i]) + len(m.xadj[i]))
+	if k < len(m.adj[i]) {
+		return m.adj[i][k]
+	}
+	return m.xadj[i][k-len(m.adj[i])]
 }
 
 // neighbor returns the other end of tie id seen from i.
@@ -101,10 +107,10 @@ func (m *Model) neighbor(i, id int32) int32 {
 func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	p := &m.p
 	j := int32(-1)
-	if len(m.adj[i]) > 0 && r.Float64() < p.Network.IntroductionProbability {
-		k := m.neighbor(i, m.adj[i][r.IntN(len(m.adj[i]))])
-		if len(m.adj[k]) > 0 {
-			j = m.neighbor(k, m.adj[k][r.IntN(len(m.adj[k]))])
+	if m.Degree(int(i)) > 0 && r.Float64() < p.Network.IntroductionProbability {
+		k := m.neighbor(i, m.anyTie(i, r))
+		if m.Degree(int(k)) > 0 {
+			j = m.neighbor(k, m.anyTie(k, r))
 		}
 		if j >= 0 && m.role[j] == Member && m.role[i] != Member {
 			j = -1 // members are met through co-production, not introductions

@@ -34,7 +34,8 @@ type Model struct {
 	output      []float64 // results per week from direct work (0 outside nonprofits)
 	hazard      []float64 // weekly leaving hazard before embeddedness
 	handedOver  []float64 // handoff share received at arrival (0 for none)
-	adj         [][]int32 // tie indices of each slot
+	adj         [][]int32 // indices of each slot's ties to colleagues (same organization)
+	xadj        [][]int32 // indices of each slot's ties to people of other organizations
 	pending     [][]handoffTie
 	crossSum    []float64 // summed cross-organization trust, from the last sweep
 	memberProd  []float64 // Π(1-T) over a member's ties to nonprofit people
@@ -154,6 +155,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.hazard = make([]float64, n)
 	m.handedOver = make([]float64, n)
 	m.adj = make([][]int32, n)
+	m.xadj = make([][]int32, n)
 	m.pending = make([][]handoffTie, n)
 	m.crossSum = make([]float64, n)
 	m.memberProd = make([]float64, n)
@@ -420,7 +422,7 @@ func (m *Model) Trust(i, j int) float64 {
 }
 
 // Degree returns the number of ties of slot i.
-func (m *Model) Degree(i int) int { return len(m.adj[i]) }
+func (m *Model) Degree(i int) int { return len(m.adj[i]) + len(m.xadj[i]) }
 
 // Partnership returns the partnership strength P* between two
 // organizations after the last step (0 for unknown names).
@@ -475,17 +477,19 @@ func (m *Model) CheckInvariants() error {
 		if !m.present[t.a] || !m.present[t.b] {
 			return fmt.Errorf("step %d: tie %d–%d to someone who left", m.step, t.a, t.b)
 		}
-		if !contains(m.adj[t.a], int32(id)) || !contains(m.adj[t.b], int32(id)) {
+		if !contains(*m.list(t.a, t.b), int32(id)) || !contains(*m.list(t.b, t.a), int32(id)) {
 			return fmt.Errorf("step %d: tie %d not indexed by both ends", m.step, id)
 		}
 	}
-	for i, list := range m.adj {
-		for _, id := range list {
-			if t := m.ties[id]; t.a != int32(i) && t.b != int32(i) {
-				return fmt.Errorf("step %d: slot %d lists tie %d it is not part of", m.step, i, id)
+	for i := range m.adj {
+		for _, list := range [][]int32{m.adj[i], m.xadj[i]} {
+			for _, id := range list {
+				if t := m.ties[id]; t.a != int32(i) && t.b != int32(i) {
+					return fmt.Errorf("step %d: slot %d lists tie %d it is not part of", m.step, i, id)
+				}
 			}
 		}
-		if !m.present[i] && len(list) > 0 {
+		if !m.present[i] && m.Degree(i) > 0 {
 			return fmt.Errorf("step %d: empty slot %d has ties", m.step, i)
 		}
 		if a := m.align[i]; m.present[i] && !(a >= 0 && a <= 1) {

@@ -2,13 +2,24 @@ package sim
 
 import "math"
 
-// findTie returns the index of the tie between i and j, or -1. It scans
-// the shorter of the two adjacency lists (typically a few dozen entries).
-func (m *Model) findTie(i, j int32) int32 {
-	if len(m.adj[j]) < len(m.adj[i]) {
-		i, j = j, i
+// list returns the adjacency list of i that holds i's tie to j: colleague
+// ties and ties to other organizations are kept apart, so that the scans
+// of maintained and findTie stay short.
+func (m *Model) list(i, j int32) *[]int32 {
+	if m.org[i] == m.org[j] {
+		return &m.adj[i]
 	}
-	for _, id := range m.adj[i] {
+	return &m.xadj[i]
+}
+
+// findTie returns the index of the tie between i and j, or -1. It scans
+// the shorter of the two relevant adjacency lists.
+func (m *Model) findTie(i, j int32) int32 {
+	li, lj := *m.list(i, j), *m.list(j, i)
+	if len(lj) < len(li) {
+		li, j = lj, i
+	}
+	for _, id := range li {
 		t := &m.ties[id]
 		if t.a == j || t.b == j {
 			return id
@@ -46,8 +57,9 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 		id = int32(len(m.ties))
 		m.ties = append(m.ties, t)
 	}
-	m.adj[i] = append(m.adj[i], id)
-	m.adj[j] = append(m.adj[j], id)
+	li, lj := m.list(i, j), m.list(j, i)
+	*li = append(*li, id)
+	*lj = append(*lj, id)
 	m.touch(id)
 	return id
 }
@@ -55,8 +67,9 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 // removeTie deletes tie id from both adjacency lists and frees its entry.
 func (m *Model) removeTie(id int32) {
 	t := &m.ties[id]
-	m.adj[t.a] = without(m.adj[t.a], id)
-	m.adj[t.b] = without(m.adj[t.b], id)
+	la, lb := m.list(t.a, t.b), m.list(t.b, t.a)
+	*la = without(*la, id)
+	*lb = without(*lb, id)
 	t.a, t.b = -1, -1
 	m.free = append(m.free, id)
 }

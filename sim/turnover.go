@@ -100,8 +100,12 @@ func (m *Model) depart(i int32, refilled bool) {
 	// Community members hand nothing over: they have no successor in post.
 	handoff := refilled && p.Policy.HandoffShare > 0 && m.role[i] != Member
 	m.pending[i] = m.pending[i][:0]
-	for len(m.adj[i]) > 0 {
-		id := m.adj[i][len(m.adj[i])-1]
+	for m.Degree(int(i)) > 0 {
+		list := m.xadj[i]
+		if len(list) == 0 {
+			list = m.adj[i]
+		}
+		id := list[len(list)-1]
 		t := &m.ties[id]
 		if t.pair >= 0 {
 			m.pairTouched[t.pair] = true
