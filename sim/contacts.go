@@ -36,9 +36,7 @@ func (m *Model) buildRelationships() {
 				j = m.newContact(int32(i), r)
 			}
 			if j < 0 {
-				if id := m.maintained(int32(i), r); id >= 0 {
-					j = m.neighbor(int32(i), id)
-				} else {
+				if j = m.maintained(int32(i), r); j < 0 {
 					j = m.newContact(int32(i), r)
 				}
 			}
@@ -49,52 +47,58 @@ func (m *Model) buildRelationships() {
 	}
 }
 
-// maintained picks the tie i spends a maintenance contact on: one of
-// i's k strongest ties to people of other organizations (k =
+// maintained picks whom i spends a maintenance contact on: the other end
+// of one of i's k strongest ties to people of other organizations (k =
 // network.maintenance_focus), uniformly, so that time goes to the
 // partnerships that matter most and a crowd of weak acquaintances does
 // not dilute it (docs/MODEL.md §7.2). Colleague ties are kept up by work
-// contacts instead. It returns -1 when i has no such tie.
+// contacts instead. "Strongest" is as of the last sweep (the end of the
+// previous step): people plan their week from how things stood last week.
+// It returns -1 when i had no such tie then, or when the one picked has
+// since left (a departure event earlier in this step).
 func (m *Model) maintained(i int32, r *rand.Rand) int32 {
-	k := m.p.Network.MaintenanceFocus
-	top := m.top[:0]
-	for _, id := range m.xadj[i] {
-		t := &m.ties[id]
-		if len(top) < k {
-			top = append(top, id)
-		} else if t.trust <= m.ties[top[k-1]].trust {
-			continue
-		} else {
-			top[k-1] = id
-		}
-		// Keep top sorted by decreasing trust (insertion; k is small).
-		for j := len(top) - 1; j > 0 && m.ties[top[j]].trust > m.ties[top[j-1]].trust; j-- {
-			top[j], top[j-1] = top[j-1], top[j]
-		}
-	}
-	m.top = top
-	if len(top) == 0 {
+	n := int(m.topN[i])
+	if n == 0 {
 		return -1
 	}
-	return top[r.IntN(len(top))]
+	j := m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
+	if !m.present[j] {
+		return -1
+	}
+	return j
 }
 
-// anyTie returns one of i's ties, all equally likely; i must have one.
-func (m *Model) anyTie(i int32, r *rand.Rand) int32 {
+// rankTie offers the tie of trust t between i and j to i's list of
+// strongest ties to other organizations (used by sweepTies).
+func (m *Model) rankTie(i, j int32, t float64) {
+	k := m.p.Network.MaintenanceFocus
+	base := int(i) * k
+	n := int(m.topN[i])
+	if n == k {
+		if t <= m.topT[base+k-1] {
+			return
+		}
+		n-- // drop the weakest
+	} else {
+		m.topN[i]++
+	}
+	// Insertion: shift weaker entries down. Ties keep sweep order.
+	p := base + n
+	for p > base && m.topT[p-1] < t {
+		m.topK[p], m.topT[p] = m.topK[p-1], m.topT[p-1]
+		p--
+	}
+	m.topK[p], m.topT[p] = j, t
+}
+
+// anyNeighbor returns the other end of one of i's ties, all ties equally
+// likely; i must have one.
+func (m *Model) anyNeighbor(i int32, r *rand.Rand) int32 {
 	k := r.IntN(len(m.adj[i]) + len(m.xadj[i]))
 	if k < len(m.adj[i]) {
-		return m.adj[i][k]
+		return m.adj[i][k].other
 	}
-	return m.xadj[i][k-len(m.adj[i])]
-}
-
-// neighbor returns the other end of tie id seen from i.
-func (m *Model) neighbor(i, id int32) int32 {
-	if t := &m.ties[id]; t.a == i {
-		return t.b
-	} else {
-		return t.a
-	}
+	return m.xadj[i][k-len(m.adj[i])].other
 }
 
 // newContact picks someone new for i to meet, or -1 when nobody new is
@@ -108,9 +112,9 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	p := &m.p
 	j := int32(-1)
 	if m.Degree(int(i)) > 0 && r.Float64() < p.Network.IntroductionProbability {
-		k := m.neighbor(i, m.anyTie(i, r))
+		k := m.anyNeighbor(i, r)
 		if m.Degree(int(k)) > 0 {
-			j = m.neighbor(k, m.anyTie(k, r))
+			j = m.anyNeighbor(k, r)
 		}
 		if j >= 0 && m.role[j] == Member && m.role[i] != Member {
 			j = -1 // members are met through co-production, not introductions
@@ -175,8 +179,8 @@ func (m *Model) convene() {
 			// Catch up with someone already known who is there, or meet someone new.
 			j := int32(-1)
 			if r.Float64() >= p.Network.ExploreProbability {
-				if id := m.maintained(i, r); id >= 0 && m.attended[m.neighbor(i, id)] == step {
-					j = m.neighbor(i, id)
+				if k := m.maintained(i, r); k >= 0 && m.attended[k] == step {
+					j = k
 				}
 			}
 			if j < 0 {
@@ -238,9 +242,7 @@ func (m *Model) workContacts() {
 		for range contactsThisWeek(p.Community.Contacts, r) {
 			j := int32(-1)
 			if r.Float64() >= p.Network.ExploreProbability {
-				if id := m.maintained(int32(i), r); id >= 0 {
-					j = m.neighbor(int32(i), id)
-				}
+				j = m.maintained(int32(i), r)
 			}
 			if j < 0 {
 				j = m.serviceSlots[r.IntN(len(m.serviceSlots))]

@@ -34,8 +34,8 @@ type Model struct {
 	output      []float64 // results per week from direct work (0 outside nonprofits)
 	hazard      []float64 // weekly leaving hazard before embeddedness
 	handedOver  []float64 // handoff share received at arrival (0 for none)
-	adj         [][]int32 // indices of each slot's ties to colleagues (same organization)
-	xadj        [][]int32 // indices of each slot's ties to people of other organizations
+	adj         [][]edge  // each slot's ties to colleagues (same organization)
+	xadj        [][]edge  // each slot's ties to people of other organizations
 	pending     [][]handoffTie
 	crossSum    []float64 // summed cross-organization trust, from the last sweep
 	memberProd  []float64 // Π(1-T) over a member's ties to nonprofit people
@@ -70,7 +70,12 @@ type Model struct {
 	attended  []int32 // step of the last convening each slot attended
 	convLoss  []float64
 	drops     []int32 // scratch
-	top       []int32 // scratch of maintained
+	// topK holds, for each slot, the other ends of its strongest ties to
+	// other organizations at the last sweep, strongest first: topN[i]
+	// entries from topK[i*k], k = network.maintenance_focus.
+	topK []int32
+	topT []float64 // their trust
+	topN []uint8
 
 	sums       tieSums
 	departures int
@@ -85,6 +90,10 @@ type orgState struct {
 	in         bool // in the initiative now
 }
 
+// edge is one entry of a slot's adjacency list: the tie and the person at
+// its other end, so that finding a tie scans a short contiguous list.
+type edge struct{ tie, other int32 }
+
 // tie is an undirected tie between slots a and b.
 type tie struct {
 	a, b    int32 // -1 when the entry is free
@@ -98,9 +107,10 @@ type tie struct {
 
 // Tie classes (bit flags).
 const (
-	classCross  = 1 << iota // different non-community organizations
-	classFunder             // funder person and nonprofit or backbone person
-	classMember             // community member and nonprofit person
+	classCross    = 1 << iota // different non-community organizations
+	classFunder               // funder person and nonprofit or backbone person
+	classMember               // community member and nonprofit person
+	classExternal             // any two different organizations
 )
 
 type handoffTie struct {
@@ -154,10 +164,12 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.output = make([]float64, n)
 	m.hazard = make([]float64, n)
 	m.handedOver = make([]float64, n)
-	m.adj = make([][]int32, n)
-	m.xadj = make([][]int32, n)
+	m.adj = make([][]edge, n)
+	m.xadj = make([][]edge, n)
 	m.pending = make([][]handoffTie, n)
 	m.crossSum = make([]float64, n)
+	k := p.Network.MaintenanceFocus
+	m.topK, m.topT, m.topN = make([]int32, n*k), make([]float64, n*k), make([]uint8, n)
 	m.memberProd = make([]float64, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
@@ -482,10 +494,10 @@ func (m *Model) CheckInvariants() error {
 		}
 	}
 	for i := range m.adj {
-		for _, list := range [][]int32{m.adj[i], m.xadj[i]} {
-			for _, id := range list {
-				if t := m.ties[id]; t.a != int32(i) && t.b != int32(i) {
-					return fmt.Errorf("step %d: slot %d lists tie %d it is not part of", m.step, i, id)
+		for _, list := range [][]edge{m.adj[i], m.xadj[i]} {
+			for _, e := range list {
+				if t := m.ties[e.tie]; !(t.a == int32(i) && t.b == e.other || t.b == int32(i) && t.a == e.other) {
+					return fmt.Errorf("step %d: slot %d lists tie %d–%d as tie %d, which joins %d–%d", m.step, i, i, e.other, e.tie, t.a, t.b)
 				}
 			}
 		}
@@ -522,9 +534,9 @@ func (m *Model) CheckInvariants() error {
 	return nil
 }
 
-func contains(s []int32, v int32) bool {
-	for _, x := range s {
-		if x == v {
+func contains(s []edge, id int32) bool {
+	for _, e := range s {
+		if e.tie == id {
 			return true
 		}
 	}

@@ -5,7 +5,7 @@ import "math"
 // list returns the adjacency list of i that holds i's tie to j: colleague
 // ties and ties to other organizations are kept apart, so that the scans
 // of maintained and findTie stay short.
-func (m *Model) list(i, j int32) *[]int32 {
+func (m *Model) list(i, j int32) *[]edge {
 	if m.org[i] == m.org[j] {
 		return &m.adj[i]
 	}
@@ -19,10 +19,9 @@ func (m *Model) findTie(i, j int32) int32 {
 	if len(lj) < len(li) {
 		li, j = lj, i
 	}
-	for _, id := range li {
-		t := &m.ties[id]
-		if t.a == j || t.b == j {
-			return id
+	for _, e := range li {
+		if e.other == j {
+			return e.tie
 		}
 	}
 	return -1
@@ -34,6 +33,9 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 	oi, oj := m.org[i], m.org[j]
 	ki, kj := m.orgs[oi].kind, m.orgs[oj].kind
 	t := tie{a: i, b: j, pair: -1, trust: trust, touched: int32(m.step)}
+	if oi != oj {
+		t.class |= classExternal
+	}
 	if oi != oj && ki != Community && kj != Community {
 		t.class |= classCross
 		t.pair = m.pairIndex(oi, oj)
@@ -58,8 +60,8 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 		m.ties = append(m.ties, t)
 	}
 	li, lj := m.list(i, j), m.list(j, i)
-	*li = append(*li, id)
-	*lj = append(*lj, id)
+	*li = append(*li, edge{id, j})
+	*lj = append(*lj, edge{id, i})
 	m.touch(id)
 	return id
 }
@@ -74,10 +76,10 @@ func (m *Model) removeTie(id int32) {
 	m.free = append(m.free, id)
 }
 
-// without removes v from s by moving the last element into its place.
-func without(s []int32, v int32) []int32 {
+// without removes tie id from s by moving the last element into its place.
+func without(s []edge, id int32) []edge {
 	for k, x := range s {
-		if x == v {
+		if x.tie == id {
 			last := len(s) - 1
 			s[k] = s[last]
 			return s[:last]
@@ -163,6 +165,7 @@ func (m *Model) sweepTies() {
 	for i := range m.crossSum {
 		m.crossSum[i] = 0
 		m.memberProd[i] = 1
+		m.topN[i] = 0
 	}
 	min := m.p.Trust.DropBelow
 	step := int32(m.step)
@@ -182,6 +185,10 @@ func (m *Model) sweepTies() {
 		}
 		m.sums.all += t.trust
 		m.sums.nAll++
+		if t.class&classExternal != 0 {
+			m.rankTie(t.a, t.b, t.trust)
+			m.rankTie(t.b, t.a, t.trust)
+		}
 		if t.class&classFunder != 0 {
 			m.sums.funder += t.trust
 			m.sums.nFunder++

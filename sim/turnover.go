@@ -105,14 +105,14 @@ func (m *Model) depart(i int32, refilled bool) {
 		if len(list) == 0 {
 			list = m.adj[i]
 		}
-		id := list[len(list)-1]
+		e := list[len(list)-1]
+		id := e.tie
 		t := &m.ties[id]
 		if t.pair >= 0 {
 			m.pairTouched[t.pair] = true
 		}
 		if handoff && t.class&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
-			j := m.neighbor(i, id)
-			m.pending[i] = append(m.pending[i], handoffTie{to: j, gen: m.gen[j], trust: t.trust})
+			m.pending[i] = append(m.pending[i], handoffTie{to: e.other, gen: m.gen[e.other], trust: t.trust})
 		}
 		m.removeTie(id)
 	}
