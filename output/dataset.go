@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -67,35 +66,65 @@ func loadFiles(manJSON []byte, runsPath, aggPath string) (*dataset, error) {
 
 // loadDataset reads a dataset and checks that the three files agree.
 func loadDataset(manJSON []byte, runs, agg io.Reader) (*dataset, error) {
-	ds := &dataset{}
-	dec := json.NewDecoder(bytes.NewReader(manJSON))
-	if err := dec.Decode(&ds.man); err != nil {
-		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	man, params, err := parseManifest(manJSON)
+	if err != nil {
+		return nil, err
 	}
-	if err := ds.checkManifest(); err != nil {
-		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	ds := newDataset(man, params)
+	if err := ds.read(runs, agg); err != nil {
+		return nil, err
 	}
-	for i := range ds.man.Points {
-		mp := &ds.man.Points[i]
-		p, err := mp.simParams()
+	return ds, nil
+}
+
+// parseManifest decodes manifest.json and rebuilds each point's
+// parameters.
+func parseManifest(manJSON []byte) (*manifest, []sim.Params, error) {
+	var m manifest
+	if err := json.Unmarshal(manJSON, &m); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	if err := checkManifest(&m); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	params := make([]sim.Params, len(m.Points))
+	for i := range m.Points {
+		p, err := m.Points[i].simParams()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", manifestName, err)
+			return nil, nil, fmt.Errorf("%s: %w", manifestName, err)
 		}
-		pd := &pointData{mp: mp, params: p, leave: leaveStep(p.Events, p.Horizon), series: map[string][]summary{}}
-		for _, m := range plotMetrics {
+		params[i] = p
+	}
+	return &m, params, nil
+}
+
+// newDataset returns a dataset of the manifest's points with no runs or
+// statistics read yet.
+func newDataset(m *manifest, params []sim.Params) *dataset {
+	ds := &dataset{man: *m}
+	for i := range ds.man.Points {
+		p := params[i]
+		pd := &pointData{mp: &ds.man.Points[i], params: p, leave: leaveStep(p.Events, p.Horizon), series: map[string][]summary{}}
+		for _, metric := range plotMetrics {
 			s := make([]summary, p.Horizon)
 			for j := range s {
 				s[j].N = -1 // not read yet
 			}
-			pd.series[m] = s
+			pd.series[metric] = s
 		}
 		ds.points = append(ds.points, pd)
 	}
+	return ds
+}
+
+// read reads runs.csv and aggregate.csv and computes the per-point
+// summaries and the ranking.
+func (ds *dataset) read(runs, agg io.Reader) error {
 	if err := ds.readRuns(runs); err != nil {
-		return nil, fmt.Errorf("%s: %w", runsName, err)
+		return fmt.Errorf("%s: %w", runsName, err)
 	}
 	if err := ds.readAggregate(agg); err != nil {
-		return nil, fmt.Errorf("%s: %w", aggregateName, err)
+		return fmt.Errorf("%s: %w", aggregateName, err)
 	}
 	for _, pd := range ds.points {
 		pd.cum = ds.t.summarizeValues(pd.cumRuns)
@@ -113,12 +142,11 @@ func loadDataset(manJSON []byte, runs, agg io.Reader) (*dataset, error) {
 		a, b := ds.ranked[i].cum.Mean, ds.ranked[j].cum.Mean
 		return a > b || (!math.IsNaN(a) && math.IsNaN(b))
 	})
-	return ds, nil
+	return nil
 }
 
 // checkManifest checks what drawing relies on.
-func (ds *dataset) checkManifest() error {
-	m := &ds.man
+func checkManifest(m *manifest) error {
 	if len(m.Points) == 0 {
 		return errors.New("no design points")
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,7 +145,75 @@ func fixedBuild() buildInfo {
 
 func TestMain(m *testing.M) {
 	readBuildInfo = fixedBuild
-	os.Exit(m.Run())
+	root, err := os.MkdirTemp("", "output-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	shared.root = root
+	code := m.Run()
+	os.RemoveAll(root)
+	os.Exit(code)
+}
+
+// shared holds batches written once and read by several tests, because
+// drawing the plots is what takes time. Tests must not modify them; use
+// copyDir first.
+var shared struct {
+	sync.Mutex
+	root    string
+	batches map[string]*sharedDir
+}
+
+type sharedDir struct {
+	once sync.Once
+	dir  string
+	ok   bool
+}
+
+// sharedBatch returns the output directory of the fixture, writing it on
+// first use with 2 workers.
+func sharedBatch(t testing.TB, f fixture) string {
+	t.Helper()
+	shared.Lock()
+	if shared.batches == nil {
+		shared.batches = map[string]*sharedDir{}
+	}
+	b, ok := shared.batches[f.name]
+	if !ok {
+		b = &sharedDir{dir: filepath.Join(shared.root, f.name)}
+		shared.batches[f.name] = b
+	}
+	shared.Unlock()
+	b.once.Do(func() {
+		writeBatch(t, f, b.dir, 2)
+		b.ok = true
+	})
+	if !b.ok {
+		t.Fatalf("shared batch %s failed in an earlier test", f.name)
+	}
+	return b.dir
+}
+
+// copyDir copies the files of a shared batch into a new directory.
+func copyDir(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	for _, n := range listDir(t, src) {
+		from, to := filepath.Join(src, n), filepath.Join(dst, n)
+		if st, err := os.Stat(from); err != nil {
+			t.Fatal(err)
+		} else if st.IsDir() {
+			if err := os.MkdirAll(to, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(to, readFile(t, from), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
 }
 
 var testStart = time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
@@ -183,7 +252,7 @@ var (
 		name:       "sweep2",
 		swept:      []string{"policy.relationship_share", "org.parent_ed.annual_turnover.staff"},
 		values:     [][]string{{"0", "0.05", "0.1", "0.2"}, {"0.1", "0.3"}},
-		replicates: 3, horizon: 30, every: 4, leave: 8,
+		replicates: 3, horizon: 24, every: 4, leave: 8,
 	}
 	strategies = fixture{
 		name: "strategies", strategies: []string{"grantor", "partner"},
@@ -196,7 +265,7 @@ var (
 		replicates: 1, horizon: 10, every: 3,
 	}
 	sweep3 = fixture{
-		name: "sweep3", strategies: []string{"grantor", "partner"},
+		name:       "sweep3",
 		swept:      []string{"policy.relationship_share", "policy.handoff_share", "policy.funder_model"},
 		values:     [][]string{{"0", "0.1"}, {"0", "0.5", "1"}, {"grantor-grantee", "partnership"}},
 		replicates: 2, horizon: 8, every: 2, leave: 3,
@@ -231,11 +300,8 @@ func readFile(t testing.TB, path string) []byte {
 	return b
 }
 
-func mustf(t testing.TB, cond bool, format string, args ...any) {
-	t.Helper()
-	if !cond {
-		t.Fatalf(format, args...)
-	}
+// batchResult is run i of plan with fakeSteps' metrics.
+func batchResult(plan *batch.Plan, i int) batch.Result {
+	r := plan.Run(i)
+	return batch.Result{Run: r, Steps: fakeSteps(plan, r)}
 }
-
-var _ = fmt.Sprint

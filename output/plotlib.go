@@ -116,13 +116,15 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) || !isFinite(min) || !isFinite(max) {
 		return []plot.Tick{{Value: min, Label: human(min)}}
 	}
-	raw := (max - min) / 6
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := mag
+	// Of the round steps near a sixth of the range, take the one that
+	// gives the number of ticks closest to six (fewer on a tie).
+	mag := math.Pow(10, math.Floor(math.Log10((max-min)/6)))
+	step, best := mag, math.Inf(1)
 	for _, m := range []float64{1, 2, 5, 10} {
-		if m*mag >= raw {
-			step = m * mag
-			break
+		s := m * mag
+		n := math.Floor(max/s+1e-9) - math.Ceil(min/s-1e-9) + 1
+		if d := math.Abs(n - 6); d < best {
+			step, best = s, d
 		}
 	}
 	var ticks []plot.Tick

@@ -42,7 +42,7 @@ func figures(ds *dataset) []*figure {
 	v := newView(ds)
 	fs := []*figure{
 		v.timeseries("timeseries_results", "results", "Initiative results over time", resultsLabel,
-			"Weekly results of the initiative (effective service hours) for each design point: the line is the mean over replicates, the shaded band its 95% confidence interval."),
+			"Weekly results of the initiative (effective service hours per week) for each "+v.pointWord()+": the line is the mean over replicates, the shaded band its 95% confidence interval."),
 		v.timeseries("timeseries_cross_org_trust", "cross_org_trust", "Trust between organizations over time", trustLabel,
 			"Mean trust on ties between people of different organizations (0 = none, 1 = complete)."),
 	}
@@ -150,6 +150,14 @@ func (v *view) pointWord() string {
 	return "design point"
 }
 
+// pointWords is the plural of pointWord.
+func (v *view) pointWords() string {
+	if v.strategiesOnly {
+		return "strategies"
+	}
+	return "design points"
+}
+
 // spread says how the statistics were made, for subtitles.
 func (v *view) spread(what string) string {
 	r := v.ds.man.Replicates
@@ -176,7 +184,7 @@ func (v *view) linePoints(pts []*pointData) ([]*pointData, string) {
 	for i := range maxLines {
 		out = append(out, ranked[int(math.Round(float64(i)*float64(len(ranked)-1)/float64(maxLines-1)))])
 	}
-	return out, fmt.Sprintf("; %d of %d %ss shown: best, worst and evenly spaced ranks by cumulative results", maxLines, len(pts), v.pointWord())
+	return out, fmt.Sprintf("; %d of %d %s shown: best, worst and evenly spaced ranks by cumulative results", maxLines, len(pts), v.pointWords())
 }
 
 // lineLegend returns a legend entry's thumbnails: the band under the line.
@@ -559,9 +567,10 @@ func (v *view) comparison() *figure {
 		note = fmt.Sprintf("; the %d best of %d shown", maxRows, len(v.ds.ranked))
 	}
 	word := v.pointWord()
+	words := v.pointWords()
 	return &figure{
 		name:     "comparison",
-		title:    strings.ToUpper(word[:1]) + word[1:] + "s ranked by cumulative results",
+		title:    strings.ToUpper(words[:1]) + words[1:] + " ranked by cumulative results",
 		subtitle: v.spread("intervals") + "; best at the top" + note,
 		caption: fmt.Sprintf("Each row is a %s, best first: on the left its total results %s, on the right how many partnerships it lost to departures. Bars are 95%% confidence intervals.",
 			word, v.horizonText()),
@@ -735,8 +744,8 @@ func human(x float64) string {
 	if !isFinite(x) {
 		return "–"
 	}
-	if math.Abs(x) >= 1000 {
-		s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
+	if math.Abs(x) >= 999.5 {
+		s := strconv.FormatFloat(math.Round(math.Abs(x)), 'f', 0, 64)
 		var b strings.Builder
 		if x < 0 {
 			b.WriteByte('-')

@@ -6,7 +6,10 @@ import (
 	"html"
 	"html/template"
 	"regexp"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/trustsim/trustsim/sim"
 )
@@ -17,13 +20,26 @@ const question = "How do the initiative's results depend on how much its people 
 // render draws every figure of ds as PNG and SVG and the report that
 // shows them. Writer.Close and Redraw both call it.
 func render(ds *dataset) ([]plotFile, []byte, error) {
+	fs := figures(ds)
+	// Figures share nothing but read-only data, so they are drawn
+	// concurrently; the results are kept in figure order.
+	drawn := make([][2][]byte, len(fs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range fs {
+		g.Go(func() error {
+			pngData, svgData, err := f.render()
+			drawn[i] = [2][]byte{pngData, svgData}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
 	var files []plotFile
 	var figs []reportFigure
-	for _, f := range figures(ds) {
-		pngData, svgData, err := f.render()
-		if err != nil {
-			return nil, nil, err
-		}
+	for i, f := range fs {
+		pngData, svgData := drawn[i][0], drawn[i][1]
 		files = append(files, plotFile{f.name + ".png", pngData}, plotFile{f.name + ".svg", svgData})
 		figs = append(figs, reportFigure{
 			Title:   f.title,
@@ -176,8 +192,8 @@ func (v *view) designSentences() []string {
 	for k, name := range m.Swept {
 		s = append(s, fmt.Sprintf("%s takes the values %s.", name, joinAnd(v.axis(k).labels)))
 	}
-	s = append(s, fmt.Sprintf("That makes %d %ss, each run %d times with independent random seeds derived from base seed %d.",
-		len(v.ds.points), v.pointWord(), m.Replicates, m.BaseSeed))
+	s = append(s, fmt.Sprintf("That makes %d %s, each run %d times with independent random seeds derived from base seed %d.",
+		len(v.ds.points), v.pointWords(), m.Replicates, m.BaseSeed))
 	if len(m.Swept) > 0 || len(strategies) > 0 {
 		s = append(s, "The description below is of the first "+v.pointWord()+", "+v.ds.points[0].mp.Label+".")
 	}

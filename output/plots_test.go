@@ -1,0 +1,206 @@
+package output
+
+import (
+	"bytes"
+	"encoding/xml"
+	"image"
+	_ "image/png" // register the PNG decoder for image.DecodeConfig
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestPlotKinds checks which plots each kind of plan gets, and that every
+// one is a PNG and an SVG of the promised size.
+func TestPlotKinds(t *testing.T) {
+	tests := []struct {
+		f     fixture
+		plots []string
+		// texts must appear in the SVG of the named plot.
+		texts map[string][]string
+	}{
+		{sweep2, []string{"comparison", "heatmap_cumulative_results", "leave_partnership_strength",
+			"response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{
+				"timeseries_results":          {"7 of 8 design points shown", "95% confidence bands", "week", "results (effective service hours/week)"},
+				"heatmap_cumulative_results":  {"best cell (relationship_share=0.1, annual_turnover.staff=0.1)", "mean cumulative results"},
+				"leave_partnership_strength":  {"the leader of parent_ed leaves (week 8)", "weeks since the departure"},
+				"response_cumulative_results": {"policy.relationship_share (fraction)", "best of line", "annual_turnover.staff"},
+			}},
+		{strategies, []string{"comparison", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{"comparison": {"Strategies ranked by cumulative results", "partnership resets (per run)", "grantor", "partner"}}},
+		{single, []string{"timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{"timeseries_results": {"one replicate per design point: lines without confidence bands", "baseline"}}},
+		{sweep1, []string{"comparison", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{"comparison": {"one replicate per design point: lines without confidence intervals"}}},
+		{sweep3, []string{"comparison", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
+			"leave_partnership_strength", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{"heatmap_cumulative_results_2": {"funder_model=partnership: mean"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.f.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(sharedBatch(t, tc.f), plotsName)
+			var got []string
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				name, ext, _ := strings.Cut(e.Name(), ".")
+				switch ext {
+				case "png":
+					got = append(got, name)
+					checkPNG(t, filepath.Join(dir, e.Name()))
+				case "svg":
+					checkSVG(t, filepath.Join(dir, e.Name()))
+				default:
+					t.Errorf("unexpected file %s", e.Name())
+				}
+				if _, err := os.Stat(filepath.Join(dir, name+".svg")); err != nil {
+					t.Errorf("%s has no SVG", name)
+				}
+			}
+			sort.Strings(got)
+			if !reflect.DeepEqual(got, tc.plots) {
+				t.Errorf("plots %v, want %v", got, tc.plots)
+			}
+			for name, texts := range tc.texts {
+				svg := svgText(t, filepath.Join(dir, name+".svg"))
+				for _, want := range texts {
+					if !strings.Contains(svg, want) {
+						t.Errorf("%s.svg does not say %q; it says %q", name, want, svg)
+					}
+				}
+			}
+		})
+	}
+}
+
+// checkPNG checks that path is a PNG of 8 × 5 inches at pngDPI.
+func checkPNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if format != "png" || cfg.Width != 8*pngDPI || cfg.Height != 5*pngDPI {
+		t.Errorf("%s: %s %d×%d, want png %d×%d", path, format, cfg.Width, cfg.Height, 8*pngDPI, 5*pngDPI)
+	}
+}
+
+// checkSVG checks that path is well-formed XML whose root is an svg
+// element 8 × 5 inches (576 × 360 points) large.
+func checkSVG(t *testing.T, path string) {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(readFile(t, path)))
+	root := true
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && root {
+			root = false
+			attrs := map[string]string{}
+			for _, a := range se.Attr {
+				attrs[a.Name.Local] = a.Value
+			}
+			if se.Name.Local != "svg" || attrs["width"] != "576pt" || attrs["height"] != "360pt" {
+				t.Errorf("%s: root <%s width=%q height=%q>, want <svg width=\"576pt\" height=\"360pt\">",
+					path, se.Name.Local, attrs["width"], attrs["height"])
+			}
+		}
+	}
+	if root {
+		t.Errorf("%s: no root element", path)
+	}
+}
+
+// svgText returns the text drawn in an SVG, one string per text element.
+func svgText(t *testing.T, path string) string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(readFile(t, path)))
+	var b strings.Builder
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return b.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cd, ok := tok.(xml.CharData); ok {
+			b.Write(bytes.TrimSpace(cd))
+			b.WriteByte(' ')
+		}
+	}
+}
+
+func TestShortNames(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"policy.relationship_share"}, []string{"relationship_share"}},
+		{[]string{"policy.handoff_share", "policy.relationship_share"}, []string{"handoff_share", "relationship_share"}},
+		{[]string{"org.a.annual_turnover.staff", "org.b.annual_turnover.staff"}, []string{"a.annual_turnover.staff", "b.annual_turnover.staff"}},
+		{[]string{"org.a.annual_turnover.staff", "policy.engagement"}, []string{"annual_turnover.staff", "engagement"}},
+		{[]string{"horizon", "trust.decay"}, []string{"horizon", "decay"}},
+	}
+	for _, tc := range tests {
+		if got := shortNames(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("shortNames(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHuman(t *testing.T) {
+	tests := []struct {
+		x    float64
+		want string
+	}{
+		{0, "0"}, {0.05, "0.05"}, {0.123456, "0.123"}, {1.5, "1.5"}, {12.345, "12.3"}, {100, "100"},
+		{999.6, "1,000"}, {1234.5, "1,235"}, {-1234567, "-1,234,567"}, {2.0 / 3, "0.667"}, {-0.5, "-0.5"},
+	}
+	for _, tc := range tests {
+		if got := human(tc.x); got != tc.want {
+			t.Errorf("human(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		min, max float64
+		want     []string
+	}{
+		{0, 29, []string{"0", "5", "10", "15", "20", "25"}},
+		{0.23, 0.41, []string{"0.25", "0.3", "0.35", "0.4"}},
+		{8700, 11800, []string{"9,000", "9,500", "10,000", "10,500", "11,000", "11,500"}},
+		{-10, 52, []string{"-10", "0", "10", "20", "30", "40", "50"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, tk := range (niceTicks{}).Ticks(tc.min, tc.max) {
+			if tk.Value < tc.min || tk.Value > tc.max {
+				t.Errorf("[%v, %v]: tick %v outside the range", tc.min, tc.max, tk.Value)
+			}
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("[%v, %v]: ticks %q, want %q", tc.min, tc.max, got, tc.want)
+		}
+	}
+}

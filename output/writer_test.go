@@ -1,0 +1,393 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustsim/trustsim/batch"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./output -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; review with go test ./output -update && git diff\n got:\n%s", name, got)
+	}
+}
+
+// head returns the first n lines of a file.
+func head(t *testing.T, path string, n int) []byte {
+	t.Helper()
+	lines := strings.SplitAfter(string(readFile(t, path)), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+// stableManifest returns manifest.json without "invocation", the only
+// field allowed to differ between two identical batches. It is the last
+// field, so everything before it stays byte for byte.
+func stableManifest(t testing.TB, data []byte) []byte {
+	t.Helper()
+	i := bytes.Index(data, []byte(",\n  \"invocation\": {"))
+	if i < 0 {
+		t.Fatalf("manifest has no invocation:\n%s", data)
+	}
+	rest := data[i+2:]
+	if end := bytes.Index(rest, []byte("\n  }\n}\n")); end < 0 || end+len("\n  }\n}\n") != len(rest) {
+		t.Fatalf("invocation is not the manifest's last field:\n%s", rest)
+	}
+	return append(append([]byte{}, data[:i]...), "\n}\n"...)
+}
+
+func TestGoldenCSV(t *testing.T) {
+	t.Parallel()
+	dir := sharedBatch(t, sweep2)
+	metrics := 15
+	golden(t, "runs.head.csv", head(t, filepath.Join(dir, runsName), 5))
+	golden(t, "timeseries.head.csv", head(t, filepath.Join(dir, seriesName), 5))
+	golden(t, "aggregate.head.csv", head(t, filepath.Join(dir, aggregateName), 1+metrics))
+	// every = 4 and 24 steps keep steps 0, 4, ..., 20 and the last, 23.
+	rows := readCSV(t, filepath.Join(dir, seriesName))
+	var steps []string
+	for _, r := range rows[1:] {
+		if r[0] == "0" {
+			steps = append(steps, r[2])
+		}
+	}
+	if got, want := strings.Join(steps, " "), "0 4 8 12 16 20 23"; got != want {
+		t.Errorf("timeseries.csv keeps steps %s of run 0, want %s", got, want)
+	}
+}
+
+func TestGoldenManifest(t *testing.T) {
+	t.Parallel()
+	dir := sharedBatch(t, strategies)
+	data := readFile(t, filepath.Join(dir, manifestName))
+	golden(t, "manifest.golden.json", stableManifest(t, data))
+
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := invocation{
+		Command: []string{"trustsim", "run", "scenarios/strategies.toml", "--workers", "2", "--out", "out dir"},
+		Workers: 2, Start: "2025-03-01T09:30:00Z", End: "2025-03-01T09:31:30Z",
+	}
+	if !reflect.DeepEqual(m.Invocation, want) {
+		t.Errorf("invocation = %+v, want %+v", m.Invocation, want)
+	}
+	if got := readFile(t, filepath.Join(dir, scenarioCopyName)); !bytes.HasPrefix(got, []byte("# scenario strategies")) {
+		t.Errorf("scenario.toml = %q", got)
+	}
+}
+
+// TestManifestParams checks that the manifest holds every parameter: the
+// parameters rebuilt from it equal the plan's.
+func TestManifestParams(t *testing.T) {
+	for _, f := range []fixture{sweep2, sweep3} {
+		plan := f.plan(t)
+		m := newManifest(plan, Meta{})
+		data, err := encodeManifest(&m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back manifest
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		for i := range plan.Points {
+			p, err := back.Points[i].simParams()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := plan.Points[i].Params; !reflect.DeepEqual(p, want) {
+				t.Errorf("%s point %d: parameters from the manifest\n%+v\nwant\n%+v", f.name, i, p, want)
+			}
+		}
+	}
+}
+
+// TestSameOutputsWhateverTheWorkers writes one plan twice with different
+// worker counts: every file is identical but for the invocation in the
+// manifest and the command line shown in the report.
+func TestSameOutputsWhateverTheWorkers(t *testing.T) {
+	t.Parallel()
+	a, b := sharedBatch(t, strategies), t.TempDir()
+	writeBatch(t, strategies, b, 4)
+	names := listDir(t, a)
+	if !reflect.DeepEqual(names, listDir(t, b)) {
+		t.Fatalf("different files: %v and %v", names, listDir(t, b))
+	}
+	for _, n := range names {
+		pa, pb := filepath.Join(a, n), filepath.Join(b, n)
+		if st, _ := os.Stat(pa); st.IsDir() {
+			continue
+		}
+		da, db := readFile(t, pa), readFile(t, pb)
+		switch n {
+		case manifestName:
+			da, db = stableManifest(t, da), stableManifest(t, db)
+		case reportName:
+			da = bytes.ReplaceAll(da, []byte("--workers 2"), []byte("--workers 4"))
+		}
+		if !bytes.Equal(da, db) {
+			t.Errorf("%s differs between 1 and 4 workers", n)
+		}
+	}
+}
+
+func TestRedrawReproducesPlots(t *testing.T) {
+	t.Parallel()
+	dir := copyDir(t, sharedBatch(t, sweep2))
+	before := map[string][]byte{}
+	for _, n := range listDir(t, dir) {
+		if strings.HasPrefix(n, plotsName+string(filepath.Separator)) || n == reportName {
+			before[n] = readFile(t, filepath.Join(dir, n))
+		}
+	}
+	if len(before) < 2*6+1 {
+		t.Fatalf("only %d plot and report files", len(before))
+	}
+	if err := os.RemoveAll(filepath.Join(dir, plotsName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, reportName)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Redraw(dir); err != nil {
+		t.Fatal(err)
+	}
+	after := 0
+	for _, n := range listDir(t, dir) {
+		if strings.HasPrefix(n, ".") {
+			t.Errorf("temporary %s left behind", n)
+		}
+		want, ok := before[n]
+		if !ok {
+			continue
+		}
+		after++
+		if !bytes.Equal(readFile(t, filepath.Join(dir, n)), want) {
+			t.Errorf("redrawn %s differs from the one Close drew", n)
+		}
+	}
+	if after != len(before) {
+		t.Errorf("redrew %d of %d files", after, len(before))
+	}
+}
+
+// TestRedrawOverPlots redraws a directory whose plots/ exists, with a
+// stray file in it: plots/ is replaced as a whole.
+func TestRedrawOverPlots(t *testing.T) {
+	t.Parallel()
+	dir := copyDir(t, sharedBatch(t, single))
+	want := readFile(t, filepath.Join(dir, plotsName, "timeseries_results.png"))
+	stray := filepath.Join(dir, plotsName, "old.png")
+	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Redraw(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stray plot survived: %v", err)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(dir, plotsName, "timeseries_results.png")), want) {
+		t.Error("redrawn timeseries_results.png differs")
+	}
+	for _, n := range listDir(t, dir) {
+		if strings.HasPrefix(n, ".") {
+			t.Errorf("temporary %s left behind", n)
+		}
+	}
+}
+
+func TestRedrawErrors(t *testing.T) {
+	t.Parallel()
+	dir := sharedBatch(t, single)
+	runs := readFile(t, filepath.Join(dir, runsName))
+	tests := []struct {
+		name    string
+		file    string
+		content string
+		want    string
+	}{
+		{"missing manifest", manifestName, "", "manifest.json"},
+		{"truncated runs", runsName, string(runs[:bytes.IndexByte(runs, '\n')+1]), "incomplete"},
+		{"wrong header", aggregateName, "point,step\n", "header"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := t.TempDir()
+			for _, n := range []string{manifestName, runsName, aggregateName} {
+				if err := os.WriteFile(filepath.Join(d, n), readFile(t, filepath.Join(dir, n)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(d, tc.file)
+			if tc.content == "" {
+				os.Remove(path)
+			} else if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := Redraw(d)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Redraw = %v, want an error about %q", err, tc.want)
+			}
+			for _, n := range listDir(t, d) {
+				if strings.HasPrefix(n, ".") || n == plotsName || n == reportName {
+					t.Errorf("failed Redraw left %s", n)
+				}
+			}
+		})
+	}
+}
+
+// published lists the files of dir that do not start with '.'.
+func published(t *testing.T, dir string) []string {
+	var out []string
+	for _, n := range listDir(t, dir) {
+		if !strings.HasPrefix(n, ".") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func TestNothingPublishedBeforeClose(t *testing.T) {
+	tests := []struct {
+		name   string
+		finish func(w *Writer) error
+	}{
+		{"abort", func(w *Writer) error { return w.Abort() }},
+		{"close with missing runs", func(w *Writer) error {
+			if err := w.Close(time.Now()); err == nil || !strings.Contains(err.Error(), "incomplete") {
+				t.Errorf("Close = %v, want an incomplete-batch error", err)
+			}
+			return nil
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			plan := sweep2.plan(t)
+			w, err := Create(dir, plan, Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range plan.NumRuns() / 2 {
+				r := plan.Run(i)
+				if err := w.Add(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A crash here leaves only hidden temporary files: nothing that
+			// looks like a finished output.
+			if got := published(t, dir); len(got) != 0 {
+				t.Fatalf("published before Close: %v", got)
+			}
+			if len(listDir(t, dir)) != 3 {
+				t.Fatalf("want 3 temporary CSV files, have %v", listDir(t, dir))
+			}
+			if err := tc.finish(w); err != nil {
+				t.Fatal(err)
+			}
+			if got := listDir(t, dir); len(got) != 0 {
+				t.Errorf("left behind: %v", got)
+			}
+			if err := w.Add(batch.Result{}); err == nil {
+				t.Error("Add after the end succeeded")
+			}
+		})
+	}
+}
+
+func TestCloseReplacesEarlierOutputs(t *testing.T) {
+	t.Parallel()
+	dir := copyDir(t, sharedBatch(t, strategies))
+	writeBatch(t, single, dir, 1)
+	got := published(t, dir)
+	for _, n := range got {
+		if strings.Contains(n, "comparison") {
+			t.Errorf("plot %s of the earlier batch survived", n)
+		}
+	}
+	if len(got) != len(published(t, dir)) || len(listDir(t, dir)) != len(got) {
+		t.Errorf("temporary files left: %v", listDir(t, dir))
+	}
+}
+
+func TestAddChecksOrder(t *testing.T) {
+	plan := strategies.plan(t)
+	good := func(i int) batch.Result { r := plan.Run(i); return batch.Result{Run: r, Steps: fakeSteps(plan, r)} }
+	tests := []struct {
+		name string
+		r    batch.Result
+		want string
+	}{
+		{"skips a run", good(1), "run-index order"},
+		{"wrong seed", func() batch.Result { r := good(0); r.Run.Seed++; return r }(), "run-index order"},
+		{"too few steps", func() batch.Result { r := good(0); r.Steps = r.Steps[:3]; return r }(), "horizon"},
+		{"misnumbered step", func() batch.Result { r := good(0); r.Steps[2].Step = 7; return r }(), "numbered"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, err := Create(t.TempDir(), plan, Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Abort()
+			if err := w.Add(tc.r); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Add = %v, want an error about %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCreateRejectsEmptyPlan(t *testing.T) {
+	for _, p := range []*batch.Plan{nil, {}, {Points: []batch.Point{{}}}} {
+		if _, err := Create(t.TempDir(), p, Meta{}); err == nil {
+			t.Errorf("Create(%+v) succeeded", p)
+		}
+	}
+}
+
+func TestMainFiles(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, single.plan(t), Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for _, p := range w.MainFiles() {
+		if filepath.Dir(p) != dir {
+			t.Errorf("%s is not in %s", p, dir)
+		}
+	}
+	if len(w.MainFiles()) == 0 {
+		t.Error("no main files")
+	}
+}
