@@ -25,6 +25,9 @@ type fixture struct {
 	horizon    int
 	every      int
 	leave      int // step of a Leave event; 0 for none
+	// flat makes every metric of every run zero, the degenerate case of
+	// nothing happening at all.
+	flat bool
 }
 
 // plan builds the fixture's plan: strategies × the product of the swept
@@ -236,7 +239,13 @@ func writeBatch(t testing.TB, f fixture, dir string, workers int) *batch.Plan {
 	}
 	for i := range plan.NumRuns() {
 		r := plan.Run(i)
-		if err := w.Add(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+		steps := fakeSteps(plan, r)
+		if f.flat {
+			for s := range steps {
+				steps[s] = sim.Metrics{Step: s}
+			}
+		}
+		if err := w.Add(batch.Result{Run: r, Steps: steps}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	xfont "golang.org/x/image/font"
@@ -130,10 +131,15 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	var ticks []plot.Tick
 	for i := math.Ceil(min/step - 1e-9); i*step <= max+step*1e-9; i++ {
 		v := i * step
-		if math.Abs(v) < step*1e-9 {
+		switch { // i·step is off by rounding; keep ticks at the ends inside
+		case math.Abs(v) < step*1e-9:
 			v = 0
+		case v > max:
+			v = max
+		case v < min:
+			v = min
 		}
-		ticks = append(ticks, plot.Tick{Value: v, Label: human(v)})
+		ticks = append(ticks, plot.Tick{Value: v, Label: tickLabel(v, step)})
 		if half := v + step/2; half <= max {
 			ticks = append(ticks, plot.Tick{Value: half})
 		}
@@ -142,6 +148,31 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 		ticks = append([]plot.Tick{{Value: first}}, ticks...)
 	}
 	return ticks
+}
+
+// tickLabel writes a tick value with as many decimals as the step
+// between ticks needs, and thousands separated.
+func tickLabel(v, step float64) string {
+	if step >= 1 || v == 0 {
+		return human(math.Round(v))
+	}
+	s := strconv.FormatFloat(v, 'f', int(-math.Floor(math.Log10(step)+1e-9)), 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if math.Abs(v) >= 999.5 {
+		whole, frac, _ := strings.Cut(s, ".")
+		s = human(mustAtof(whole))
+		if frac != "" {
+			s += "." + frac
+		}
+	}
+	return s
+}
+
+func mustAtof(s string) float64 {
+	x, _ := strconv.ParseFloat(s, 64)
+	return x
 }
 
 // wrap breaks s into lines no wider than width in style sty.
@@ -322,6 +353,14 @@ func addMeanLine(p *plot.Plot, xs, ys []float64, sty draw.LineStyle) (*plotter.L
 	}
 	l.LineStyle = sty
 	p.Add(l)
+	if len(pts) == 1 { // a line through one point is invisible: mark it
+		dot, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, err
+		}
+		dot.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
+		p.Add(dot)
+	}
 	return l, nil
 }
 

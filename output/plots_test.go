@@ -149,6 +149,35 @@ func svgText(t *testing.T, path string) string {
 	}
 }
 
+// TestDegenerateBatches draws what gonum/plot finds hard: a single step,
+// and data without any spread (every value zero, every range empty).
+func TestDegenerateBatches(t *testing.T) {
+	tests := []fixture{
+		{name: "one-step", replicates: 1, horizon: 1, every: 1},
+		{name: "flat", swept: sweep2.swept, values: [][]string{{"0", "0.1"}, {"0.1", "0.3"}},
+			replicates: 2, horizon: 3, every: 1, leave: 1, flat: true},
+	}
+	for _, f := range tests {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeBatch(t, f, dir, 1)
+			entries, err := os.ReadDir(filepath.Join(dir, plotsName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				path := filepath.Join(dir, plotsName, e.Name())
+				if strings.HasSuffix(e.Name(), ".png") {
+					checkPNG(t, path)
+				} else {
+					checkSVG(t, path)
+				}
+			}
+		})
+	}
+}
+
 func TestShortNames(t *testing.T) {
 	tests := []struct{ in, want []string }{
 		{[]string{"policy.relationship_share"}, []string{"relationship_share"}},
@@ -188,6 +217,9 @@ func TestNiceTicks(t *testing.T) {
 		{0.23, 0.41, []string{"0.25", "0.3", "0.35", "0.4"}},
 		{8700, 11800, []string{"9,000", "9,500", "10,000", "10,500", "11,000", "11,500"}},
 		{-10, 52, []string{"-10", "0", "10", "20", "30", "40", "50"}},
+		{311.4, 313.2, []string{"311.5", "312", "312.5", "313"}},
+		{-1, 1, []string{"-1", "-0.5", "0", "0.5", "1"}},
+		{12000.1, 12000.4, []string{"12,000.1", "12,000.15", "12,000.2", "12,000.25", "12,000.3", "12,000.35", "12,000.4"}},
 	}
 	for _, tc := range tests {
 		var got []string

@@ -306,8 +306,8 @@ func (w *Writer) writeAggregate(pt *batch.Point) error {
 // Close finishes the batch's outputs: it completes the CSV files, writes
 // manifest.json (with end as the end time) and the scenario copy, draws
 // plots/ and report.html from the finished files (as Redraw does), then
-// renames everything into place, manifest.json last, so a directory with
-// a manifest.json is complete. Close fails when runs are missing; on any
+// renames everything into place, manifest.json last (after removing an
+// earlier one), so a directory with a manifest.json is complete. Close fails when runs are missing; on any
 // failure it removes the temporary files.
 func (w *Writer) Close(end time.Time) (err error) {
 	if w.done {
@@ -351,6 +351,11 @@ func (w *Writer) Close(end time.Time) (err error) {
 		return err
 	}
 
+	// A directory with a manifest.json holds a complete batch: take away
+	// an earlier batch's manifest before replacing its other files.
+	if err := os.Remove(filepath.Join(w.dir, manifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	moves := []struct{ from, to string }{
 		{w.runs.f.Name(), runsName},
 		{w.series.f.Name(), seriesName},

@@ -335,8 +335,11 @@ func TestCloseReplacesEarlierOutputs(t *testing.T) {
 			t.Errorf("plot %s of the earlier batch survived", n)
 		}
 	}
-	if len(got) != len(published(t, dir)) || len(listDir(t, dir)) != len(got) {
+	if len(listDir(t, dir)) != len(got) {
 		t.Errorf("temporary files left: %v", listDir(t, dir))
+	}
+	if m := string(readFile(t, filepath.Join(dir, manifestName))); !strings.Contains(m, `"scenario": "single"`) {
+		t.Error("manifest.json is still the earlier batch's")
 	}
 }
 
