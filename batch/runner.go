@@ -51,6 +51,12 @@ const windowPerWorker = 4
 // unfinished run waits. After sink has accepted every result and the
 // caller has published its output, RemovePartial deletes the checkpoints.
 func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, opt Options, sink func(Result) error) error {
+	return execute(ctx, dir, plan, 0, plan.NumRuns(), fingerprint, opt, sink)
+}
+
+// execute is Execute for the runs first to end-1 of plan only (ExecuteShard
+// runs a block of a plan this way); progress counts those runs alone.
+func execute(ctx context.Context, dir string, plan *Plan, first, end int, fingerprint string, opt Options, sink func(Result) error) error {
 	if err := CheckPartial(dir, fingerprint, opt.Resume); err != nil {
 		return err
 	}
@@ -58,17 +64,17 @@ func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, op
 	if err := os.MkdirAll(pdir, 0o755); err != nil {
 		return fmt.Errorf("create checkpoint directory: %w", err)
 	}
-	if err := writeFingerprint(pdir, fingerprint, plan); err != nil {
+	if err := writeFingerprint(pdir, fingerprint, plan, end-first); err != nil {
 		return err
 	}
 	done, err := scanCheckpoints(pdir, fingerprint, plan)
 	if err != nil {
 		return err
 	}
-	total := plan.NumRuns()
+	total := end - first
 	var todo []int
-	for i, d := range done {
-		if !d {
+	for i := first; i < end; i++ {
+		if !done[i] {
 			todo = append(todo, i)
 		}
 	}
@@ -142,7 +148,7 @@ func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, op
 
 	g.Go(func() error { // reorder and deliver
 		pending := make(map[int]*Result, window)
-		for next := 0; next < total; {
+		for next := first; next < end; {
 			if done[next] {
 				r, err := readCheckpoint(pdir, fingerprint, plan.Run(next))
 				if err != nil {
@@ -213,11 +219,12 @@ func deliver(sink func(Result) error, r Result) error {
 	return nil
 }
 
-// writeFingerprint records which batch the checkpoints in pdir belong to.
+// writeFingerprint records which batch the checkpoints in pdir belong to
+// and how many runs it has.
 // It is written atomically, before any checkpoint, so a checkpoint never
 // exists without it.
-func writeFingerprint(pdir, fingerprint string, plan *Plan) error {
-	info := partialInfo{fingerprint: fingerprint, scenario: plan.Scenario, runs: plan.NumRuns()}
+func writeFingerprint(pdir, fingerprint string, plan *Plan, runs int) error {
+	info := partialInfo{fingerprint: fingerprint, scenario: plan.Scenario, runs: runs}
 	path := filepath.Join(pdir, fingerprintFile)
 	if old, err := os.ReadFile(path); err == nil && string(old) == info.String() {
 		return nil

@@ -1,0 +1,406 @@
+package batch
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The files of a finished shard's directory.
+const (
+	// ShardManifestName is the shard's manifest (JSON, a ShardManifest).
+	// It is written last: a directory with one holds a finished shard.
+	ShardManifestName = "shard.json"
+	// ShardArchiveName is the results archive: the full per-step metrics
+	// of every run of the shard, in run-index order, as a gzip-compressed
+	// encoding/gob stream.
+	ShardArchiveName = "results.gob.gz"
+)
+
+// shardFormat changes whenever the shard manifest or archive layout
+// changes, so that shards of an incompatible trustsim are refused.
+const shardFormat = 1
+
+// ErrNotShard is returned (wrapped) by ReadShardManifest for a directory
+// that holds neither a finished nor an unfinished shard.
+var ErrNotShard = errors.New("is not a shard directory")
+
+// ErrUnfinishedShard is returned (wrapped) by ReadShardManifest for a
+// shard directory whose shard has not finished: it holds checkpoints but
+// no manifest.
+var ErrUnfinishedShard = errors.New("holds an unfinished shard")
+
+// ErrBadArchive is returned (wrapped) by ReplayShard when a shard's
+// archive is damaged or does not match its manifest.
+var ErrBadArchive = errors.New("damaged shard archive")
+
+// ShardManifest describes a finished shard: which batch it belongs to
+// (everything merge checks, and what it needs to rebuild the plan and
+// the batch's manifest), which runs it holds and the archive that holds
+// them.
+type ShardManifest struct {
+	// Format is the layout version of manifest and archive.
+	Format int `json:"format"`
+	// Program and Version name the program that ran the shard; shards of
+	// one batch must come from the same version.
+	Program string `json:"program"`
+	Version string `json:"version"`
+	// Fingerprint identifies the whole batch (see Fingerprint): equal
+	// fingerprints mean equal scenario text, overrides, seed and version.
+	Fingerprint string `json:"fingerprint"`
+	// Scenario is the scenario's name, ScenarioFile the file (or bundled
+	// name) it was read from, ScenarioText its text and ScenarioSHA256
+	// the hex SHA-256 digest of that text.
+	Scenario       string `json:"scenario"`
+	ScenarioFile   string `json:"scenario_file"`
+	ScenarioSHA256 string `json:"scenario_sha256"`
+	ScenarioText   string `json:"scenario_text"`
+	// Overrides are the scenario overrides (name=value) in the order
+	// they were applied.
+	Overrides []string `json:"overrides"`
+	// Command is the command line that runs the whole batch on one
+	// machine; the merged manifest records it.
+	Command []string `json:"command"`
+	// BaseSeed, Points, Replicates and Runs describe the whole batch.
+	BaseSeed   uint64 `json:"base_seed"`
+	Points     int    `json:"points"`
+	Replicates int    `json:"replicates"`
+	Runs       int    `json:"runs"`
+	// ShardIndex and ShardCount are the shard (see Shard).
+	ShardIndex int `json:"shard_index"`
+	ShardCount int `json:"shard_count"`
+	// FirstRun and EndRun delimit the shard's runs: FirstRun up to
+	// EndRun-1.
+	FirstRun int `json:"first_run"`
+	EndRun   int `json:"end_run"`
+	// Archive is the archive's file name in the shard directory,
+	// ArchiveBytes its size and ArchiveSHA256 its hex SHA-256 digest.
+	Archive       string `json:"archive"`
+	ArchiveBytes  int64  `json:"archive_bytes"`
+	ArchiveSHA256 string `json:"archive_sha256"`
+	// Workers is the number of concurrent runs of the shard.
+	Workers int `json:"workers"`
+	// Host is the machine that ran the shard, for the record.
+	Host string `json:"host"`
+	// Start and End are when the shard started and finished (RFC 3339,
+	// UTC).
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Shard returns the shard m describes.
+func (m *ShardManifest) Shard() Shard { return Shard{Index: m.ShardIndex, Count: m.ShardCount} }
+
+// archiveHeader opens an archive, so that an archive is never read as
+// another batch's or another shard's.
+type archiveHeader struct {
+	Format      int
+	Fingerprint string
+	Shard       Shard
+	FirstRun    int
+	EndRun      int
+}
+
+// ShardWriter writes the results of one shard into its directory: the
+// archive is streamed to a temporary file as results arrive, and Close
+// publishes it with the manifest. Nothing under the final names changes
+// before Close.
+type ShardWriter struct {
+	dir  string
+	man  ShardManifest
+	f    *os.File
+	buf  *bufio.Writer
+	zw   *gzip.Writer
+	enc  *gob.Encoder
+	sum  hash.Hash
+	size *countingWriter
+	next int
+	done bool
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// CreateShard starts the results of shard m.Shard() of plan in dir,
+// creating dir if needed. It fills in the manifest's format, batch size
+// and run range from plan; the caller fills in the rest (program,
+// fingerprint, scenario, overrides, command, workers, start).
+func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) {
+	s := m.Shard()
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	m.Format = shardFormat
+	m.BaseSeed = plan.BaseSeed
+	m.Points = len(plan.Points)
+	m.Replicates = plan.Replicates
+	m.Runs = plan.NumRuns()
+	m.FirstRun, m.EndRun = s.Block(m.Runs)
+	m.Archive = ShardArchiveName
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create shard directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+ShardArchiveName+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create shard archive: %w", err)
+	}
+	w := &ShardWriter{dir: dir, man: m, f: f, sum: sha256.New(), next: m.FirstRun}
+	w.size = &countingWriter{w: io.MultiWriter(f, w.sum)}
+	w.buf = bufio.NewWriterSize(w.size, 1<<16)
+	// BestSpeed: the archive is a few times smaller than the raw metrics
+	// at a cost of well under a millisecond per run, far below what a run
+	// takes; better levels buy little on floating-point data.
+	w.zw, _ = gzip.NewWriterLevel(w.buf, gzip.BestSpeed)
+	w.enc = gob.NewEncoder(w.zw)
+	if err := w.enc.Encode(archiveHeader{shardFormat, m.Fingerprint, s, m.FirstRun, m.EndRun}); err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("write shard archive: %w", err)
+	}
+	return w, nil
+}
+
+// Add appends a finished run. Runs must arrive in run-index order and
+// belong to the shard, as ExecuteShard delivers them.
+func (w *ShardWriter) Add(r Result) error {
+	if w.done {
+		return errors.New("shard archive: Add after Close or Abort")
+	}
+	if r.Run.Index != w.next || w.next >= w.man.EndRun {
+		return fmt.Errorf("shard archive: got run %d, want run %d of runs %d to %d", r.Run.Index, w.next, w.man.FirstRun, w.man.EndRun-1)
+	}
+	if err := w.enc.Encode(r); err != nil {
+		return fmt.Errorf("shard archive: run %d: %w", r.Run.Index, err)
+	}
+	w.next++
+	return nil
+}
+
+// Close completes the archive, records end as the shard's end time and
+// publishes archive and manifest. The old manifest, if any, is removed
+// before the new archive takes its name and the new manifest is renamed
+// into place last, so a crash at any point leaves either a complete
+// shard or none (the checkpoints, which the caller removes after Close,
+// then let the shard resume). Close fails when runs are missing.
+func (w *ShardWriter) Close(end time.Time) (err error) {
+	if w.done {
+		return errors.New("shard archive: Close after Close or Abort")
+	}
+	defer func() {
+		if err != nil {
+			w.Abort()
+			err = fmt.Errorf("publish shard in %s: %w", w.dir, err)
+		}
+	}()
+	if w.next != w.man.EndRun {
+		return fmt.Errorf("%d of the shard's %d runs written", w.next-w.man.FirstRun, w.man.EndRun-w.man.FirstRun)
+	}
+	if err := w.zw.Close(); err != nil {
+		return err
+	}
+	if err := w.buf.Flush(); err != nil {
+		return err
+	}
+	if err := w.f.Sync(); err != nil {
+		return err
+	}
+	if err := w.f.Close(); err != nil {
+		return err
+	}
+	w.man.ArchiveBytes = w.size.n
+	w.man.ArchiveSHA256 = hex.EncodeToString(w.sum.Sum(nil))
+	w.man.End = FormatTime(end)
+	data, err := json.MarshalIndent(&w.man, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	mf, err := os.CreateTemp(w.dir, "."+ShardManifestName+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = mf.Write(data)
+	if err == nil {
+		err = mf.Sync()
+	}
+	if cerr := mf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(mf.Name())
+		return err
+	}
+	manPath := filepath.Join(w.dir, ShardManifestName)
+	if err := os.Remove(manPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		os.Remove(mf.Name())
+		return err
+	}
+	if err := os.Rename(w.f.Name(), filepath.Join(w.dir, ShardArchiveName)); err != nil {
+		os.Remove(mf.Name())
+		return err
+	}
+	if err := os.Rename(mf.Name(), manPath); err != nil {
+		os.Remove(mf.Name())
+		return err
+	}
+	if d, err := os.Open(w.dir); err == nil {
+		_ = d.Sync() // best effort: not every system syncs a directory
+		_ = d.Close()
+	}
+	w.done = true
+	return nil
+}
+
+// Abort removes the temporary archive; nothing is published. It is a
+// no-op after Close.
+func (w *ShardWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	_ = w.f.Close() // may be closed already; that error does not matter
+	if err := os.Remove(w.f.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove temporary shard archive: %w", err)
+	}
+	return nil
+}
+
+// Manifest returns the manifest as it stands (complete after Close).
+func (w *ShardWriter) Manifest() ShardManifest { return w.man }
+
+// FormatTime writes t as the manifests do: RFC 3339 in UTC, "" for the
+// zero time.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// ReadShardManifest reads the manifest of the finished shard in dir. A
+// directory with checkpoints but no manifest gives an error wrapping
+// ErrUnfinishedShard; one with neither, an error wrapping ErrNotShard.
+func ReadShardManifest(dir string) (*ShardManifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ShardManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		if HasPartial(dir) {
+			return nil, fmt.Errorf("%s %w (%d runs finished and checkpointed, no %s): "+
+				"finish it with the same trustsim run command and --resume",
+				dir, ErrUnfinishedShard, CountCheckpoints(dir), ShardManifestName)
+		}
+		if st, serr := os.Stat(dir); serr != nil || !st.IsDir() {
+			return nil, fmt.Errorf("%s %w: no such directory", dir, ErrNotShard)
+		}
+		return nil, fmt.Errorf("%s %w: it has no %s", dir, ErrNotShard, ShardManifestName)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read shard manifest: %w", err)
+	}
+	var m ShardManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", filepath.Join(dir, ShardManifestName), ErrNotShard, err)
+	}
+	if m.Format != shardFormat {
+		return nil, fmt.Errorf("%s: shard layout version %d, this trustsim reads version %d: "+
+			"merge with the trustsim that ran the shard", filepath.Join(dir, ShardManifestName), m.Format, shardFormat)
+	}
+	s := m.Shard()
+	if err := s.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", filepath.Join(dir, ShardManifestName), ErrNotShard, err)
+	}
+	if first, end := s.Block(m.Runs); first != m.FirstRun || end != m.EndRun || m.Archive != ShardArchiveName {
+		return nil, fmt.Errorf("%s: %w: shard %s of %d runs holds runs %d to %d, not %d to %d",
+			filepath.Join(dir, ShardManifestName), ErrNotShard, s, m.Runs, first, end-1, m.FirstRun, m.EndRun-1)
+	}
+	return &m, nil
+}
+
+// ReplayShard reads the archive of the finished shard in dir, whose
+// manifest is m, and passes its runs to sink in run-index order. Each
+// run must be the run of plan with that index. The archive's size and
+// SHA-256 digest must match the manifest: the digest is checked as the
+// archive streams past, so when it fails at the end, sink has already
+// seen the runs (whose decoding succeeded) and the caller must discard
+// what it made of them. Archive problems wrap ErrBadArchive; sink's
+// errors are returned as they are.
+func ReplayShard(dir string, m *ShardManifest, plan *Plan, sink func(Result) error) error {
+	path := filepath.Join(dir, m.Archive)
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %w: %s", path, ErrBadArchive, fmt.Sprintf(format, args...))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return bad("%v", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return bad("%v", err)
+	} else if st.Size() != m.ArchiveBytes {
+		return bad("%d bytes, the manifest says %d", st.Size(), m.ArchiveBytes)
+	}
+	sum := sha256.New()
+	tee := io.TeeReader(bufio.NewReaderSize(f, 1<<16), sum)
+	zr, err := gzip.NewReader(tee)
+	if err != nil {
+		return bad("%v", err)
+	}
+	dec := gob.NewDecoder(zr)
+	var h archiveHeader
+	if err := dec.Decode(&h); err != nil {
+		return bad("header: %v", err)
+	}
+	if want := (archiveHeader{shardFormat, m.Fingerprint, m.Shard(), m.FirstRun, m.EndRun}); h != want {
+		return bad("it belongs to shard %s, runs %d to %d, of batch %.12s; the manifest names shard %s, runs %d to %d, of batch %.12s",
+			h.Shard, h.FirstRun, h.EndRun-1, h.Fingerprint, want.Shard, want.FirstRun, want.EndRun-1, want.Fingerprint)
+	}
+	if m.EndRun > plan.NumRuns() {
+		return bad("runs up to %d, the plan has %d", m.EndRun-1, plan.NumRuns())
+	}
+	for i := m.FirstRun; i < m.EndRun; i++ {
+		var r Result
+		if err := dec.Decode(&r); err != nil {
+			return bad("run %d: %v", i, err)
+		}
+		if want := plan.Run(i); r.Run != want {
+			return bad("holds run %+v where run %+v belongs", r.Run, want)
+		}
+		if err := sink(r); err != nil {
+			return err
+		}
+	}
+	var extra Result
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return bad("more than the manifest's %d runs", m.EndRun-m.FirstRun)
+	}
+	// Read to the end so that the gzip trailer (CRC and length) is
+	// checked and every byte is hashed.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return bad("%v", err)
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return bad("%v", err)
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)); got != m.ArchiveSHA256 {
+		return bad("SHA-256 %.12s, the manifest says %.12s", got, m.ArchiveSHA256)
+	}
+	return nil
+}
