@@ -261,15 +261,15 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 		if err != nil {
 			return err
 		}
-		series := ds.pointSeries(rec[base+1])
-		if series == nil {
+		metric := rec[base+1]
+		if !slices.Contains(plotMetrics, metric) {
 			continue
 		}
 		point, err := strconv.Atoi(rec[0])
 		if err != nil || point < 0 || point >= len(ds.points) {
 			return csvError(r, 0, "point %q: not a point of the manifest", rec[0])
 		}
-		s := series(ds.points[point])
+		s := ds.points[point].series[metric]
 		step, err := strconv.Atoi(rec[base])
 		if err != nil || step < 0 || step >= len(s) {
 			return csvError(r, base, "step %q: not a step of point %d's %d", rec[base], point, len(s))
@@ -300,13 +300,4 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 		}
 	}
 	return nil
-}
-
-// pointSeries returns how to find a plotted metric's series in a point,
-// or nil when metric is not plotted.
-func (ds *dataset) pointSeries(metric string) func(*pointData) []summary {
-	if !slices.Contains(plotMetrics, metric) {
-		return nil
-	}
-	return func(pd *pointData) []summary { return pd.series[metric] }
 }

@@ -187,7 +187,7 @@ func (v *view) linePoints(pts []*pointData) ([]*pointData, string) {
 	return out, fmt.Sprintf("; %d of %d %s shown: best, worst and evenly spaced ranks by cumulative results", maxLines, len(pts), v.pointWords())
 }
 
-// lineLegend returns a legend entry's thumbnails: the band under the line.
+// lineThumbs returns a legend entry's thumbnails: the band under the line.
 func lineThumbs(line *plotter.Line, band *plotter.Polygon) []plot.Thumbnailer {
 	if band == nil {
 		return []plot.Thumbnailer{line}
@@ -290,9 +290,8 @@ func (v *view) axisLabel(k int) string {
 	return name
 }
 
-// sliceKey is the strategy and the values of swept parameters from k on:
-// what a line of the response curve or a heatmap holds fixed.
-// The key is also the line's or heatmap's label.
+// sliceKey names what a heatmap holds fixed: the point's strategy and
+// its swept values from from on, written name=value with short names.
 func sliceKey(pd *pointData, from int, short []string) string {
 	var parts []string
 	if pd.mp.Strategy != "" {

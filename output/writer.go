@@ -141,6 +141,7 @@ func (w *Writer) newTempCSV(final string, header []string) (*tempCSV, error) {
 	}
 	t := &tempCSV{f: f, buf: bufio.NewWriterSize(f, 1<<16), final: final}
 	t.w = csv.NewWriter(t.buf)
+	t.w.UseCRLF = true // RFC 4180 ends records with CRLF
 	if err := t.w.Write(header); err != nil {
 		return nil, fmt.Errorf("%s: %w", final, err)
 	}
