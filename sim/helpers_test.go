@@ -76,7 +76,7 @@ func assertGreater(t *testing.T, what string, a, b []float64) {
 	t.Helper()
 	p := welchGreater(a, b)
 	t.Logf("%s: %.4g > %.4g (Welch one-sided p = %.2g, n = %d, %d)", what, stat.Mean(a, nil), stat.Mean(b, nil), p, len(a), len(b))
-	if p >= 0.01 {
+	if !(p < 0.01) { // NaN fails too
 		t.Errorf("%s: mean %.4g is not greater than %.4g at p < 0.01 (p = %.3g)", what, stat.Mean(a, nil), stat.Mean(b, nil), p)
 	}
 }

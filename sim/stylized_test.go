@@ -284,9 +284,12 @@ func TestSF9LowAlignmentSuccessorEnds(t *testing.T) {
 	const n = 200
 	endedShare := func(alignment float64) float64 {
 		p := twoOrgs()
-		p.Horizon = 60
+		p.Horizon = 40
 		p.Events = []sim.Event{{Step: 10, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
-		set(t, &p, "org.parent_ed.hire_alignment", alignment, "org.parent_ed.vacancy_weeks", 2)
+		// The review decides; a long grace period keeps arrangements kept
+		// on paper from lapsing before the horizon.
+		set(t, &p, "org.parent_ed.hire_alignment", alignment, "org.parent_ed.vacancy_weeks", 2,
+			"arrangements.grace_weeks", 52)
 		ended := replicate(t, p, n, func(ms []sim.Metrics) float64 {
 			return float64(1 - last(ms).ArrangementsActive)
 		})
@@ -300,7 +303,7 @@ func TestSF9LowAlignmentSuccessorEnds(t *testing.T) {
 	pool := (low + high) / 2
 	z := (low - high) / math.Sqrt(pool*(1-pool)*2/n)
 	t.Logf("arrangement ended: low-alignment successor %.2f, high %.2f (z = %.2f)", low, high, z)
-	if z < 2.326 { // one-sided p < 0.01
+	if !(z > 2.326) { // one-sided p < 0.01; also fails on NaN (no variation at all)
 		t.Errorf("low-alignment successors ended %.2f, high %.2f: not more often at p < 0.01 (z = %.2f)", low, high, z)
 	}
 }
