@@ -270,7 +270,7 @@ func (p *Params) Set(name string, value any) error {
 	specs := p.Specs()
 	matched := false
 	for i := range specs {
-		if !matchName(name, specs[i].Name) {
+		if !MatchName(name, specs[i].Name) {
 			continue
 		}
 		matched = true
@@ -285,10 +285,11 @@ func (p *Params) Set(name string, value any) error {
 	return nil
 }
 
-// matchName reports whether the pattern given to Set addresses the spec
-// name: exactly, with "*" standing for one organization name, or as a
-// group prefix ("org.x.annual_turnover" for each role).
-func matchName(pattern, name string) bool {
+// MatchName reports whether a name given to Set addresses the spec name:
+// exactly, with "*" standing for one organization name, or as a group
+// prefix ("org.x.annual_turnover" for each role). Scenario validation
+// uses it to see which parameters a setting touches.
+func MatchName(pattern, name string) bool {
 	ps, ns := strings.Split(pattern, "."), strings.Split(name, ".")
 	if len(ps) > len(ns) {
 		return false
