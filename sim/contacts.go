@@ -214,7 +214,9 @@ func (m *Model) engaged(i int32) bool { return m.engageDraw[i] < m.p.Policy.Enga
 
 // workContacts are the contacts of direct work (docs/MODEL.md §7.4): each
 // person of a non-community organization has network.colleague_contacts
-// work contacts a week with a random colleague, at the work discount; each
+// work contacts a week, at the work discount, with a random colleague with
+// probability network.explore_probability (or when they have no colleague
+// tie), otherwise with a colleague they already have a tie to; each
 // engaged community member has community.contacts dedicated contacts with
 // nonprofit people (co-production, M10): someone new with probability
 // network.explore_probability, otherwise a tie chosen by maintained.
@@ -230,7 +232,13 @@ func (m *Model) workContacts() {
 		if st.kind != Community {
 			size := int(st.end - st.first)
 			for range contactsThisWeek(p.Network.ColleagueContacts, r) {
-				if j := st.first + int32(r.IntN(size)); j != int32(i) {
+				var j int32
+				if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
+					j = st.first + int32(r.IntN(size))
+				} else {
+					j = m.adj[i][r.IntN(len(m.adj[i]))].other
+				}
+				if j != int32(i) {
 					m.contact(int32(i), j, hpc, false, r)
 				}
 			}
