@@ -24,6 +24,14 @@ type Point struct {
 	Swept []Setting
 	// Params is the complete, validated parameter set of the point.
 	Params sim.Params
+	// StrategyDescription is the strategy's description in plain words,
+	// or "".
+	StrategyDescription string
+	// Settings are the strategy's own parameter settings, as the scenario
+	// writes them, in file order: what the strategy changes relative to
+	// the scenario's base. Settings that a command-line override replaces
+	// are left out. Empty when the point has no strategy.
+	Settings []Setting
 }
 
 // Label is a short human-readable name of the point, e.g.
@@ -60,6 +68,21 @@ type Plan struct {
 	BaseSeed uint64
 	// Every keeps every Every-th step in timeseries.csv (1 keeps all).
 	Every int
+	// Plots are the plots the scenario asks for besides the standard
+	// ones, in file order.
+	Plots []PlotRequest
+}
+
+// PlotRequest is a plot a scenario asks for: Kind is one of timeseries,
+// response, heatmap, strategies or event (PlotKinds), and Metric a name
+// from sim.MetricNames().
+type PlotRequest struct {
+	Kind, Metric string
+}
+
+// PlotKinds returns the kinds of plot a PlotRequest can name.
+func PlotKinds() []string {
+	return []string{"timeseries", "response", "heatmap", "strategies", "event"}
 }
 
 // Run identifies one run of a plan.

@@ -1,5 +1,7 @@
 package scenarios
 
+import "github.com/trustsim/trustsim/batch"
+
 // keyDoc documents one key of the scenario format. The parser takes each
 // table's allowed keys from these, and docs/SCENARIOS.md's key tables are
 // generated from them (a test keeps the two in step).
@@ -40,8 +42,9 @@ const (
 	defaultMetric           = "results"
 )
 
-// plotKinds are the kinds of plot a [[plot]] entry can request.
-var plotKinds = []string{"timeseries", "response", "heatmap", "strategies", "event"}
+// plotKinds are the kinds of plot a [[plot]] entry can request; package
+// output draws each of them.
+var plotKinds = batch.PlotKinds()
 
 var (
 	topKeys = section{"top level", []keyDoc{

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -48,10 +49,9 @@ type Scenario struct {
 
 // PlotRequest is an extra plot a scenario asks for: Kind is one of
 // timeseries, response, heatmap, strategies or event, and Metric a name
-// from sim.MetricNames().
-type PlotRequest struct {
-	Kind, Metric string
-}
+// from sim.MetricNames(). It is batch.PlotRequest, so that Plan passes
+// the requests on to the outputs unchanged.
+type PlotRequest = batch.PlotRequest
 
 // assign is one parameter setting: a dotted name (which may address a
 // group, such as org.*.vacancy_weeks) and a value as sim.Params.Set takes it.

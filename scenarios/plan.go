@@ -42,7 +42,34 @@ func (s *Scenario) Plan() (*batch.Plan, error) {
 		Replicates:  s.Replicates,
 		BaseSeed:    s.Seed,
 		Every:       s.Every,
+		Plots:       append([]PlotRequest(nil), s.Plots...),
 	}, nil
+}
+
+// strategySettings are the settings of st as the scenario writes them,
+// without those that the --set overrides replace entirely (every
+// parameter the setting addresses is overridden), since the strategy no
+// longer changes those.
+func (s *Scenario) strategySettings(st *strategy) []batch.Setting {
+	var out []batch.Setting
+	for _, a := range st.settings {
+		specs := matching(&s.base, a.name)
+		replaced := len(specs) > 0
+		for _, sp := range specs {
+			hit := false
+			for _, o := range s.overrides {
+				if matchName(o.name, sp.Name) {
+					hit = true
+					break
+				}
+			}
+			replaced = replaced && hit
+		}
+		if !replaced {
+			out = append(out, batch.Setting{Name: a.name, Value: a.text})
+		}
+	}
+	return out
 }
 
 // NumPoints returns the number of design points Plan makes.
@@ -104,8 +131,10 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 		for i := range idx {
 			idx[i] = 0
 		}
+		settings := s.strategySettings(&st)
 		for {
-			pt := batch.Point{Index: len(points), Strategy: st.name}
+			pt := batch.Point{Index: len(points), Strategy: st.name, StrategyDescription: st.description,
+				Settings: append([]batch.Setting(nil), settings...)}
 			q := s.base.Clone()
 			var errs sim.Errors
 			set := func(a assign) {

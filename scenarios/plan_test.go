@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -323,5 +325,119 @@ func expect[T comparable](t *testing.T, got, want T) {
 	t.Helper()
 	if got != want {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestPlanPlotsAndSettings checks what Plan passes on besides the
+// parameters: the [[plot]] requests in file order, and each point's
+// strategy settings as written, less those a --set override replaces.
+func TestPlanPlotsAndSettings(t *testing.T) {
+	src := `
+replicates = 2
+[[event]]
+step = 10
+kind = "leave"
+who = "parent_ed/leader/0"
+
+[sweep]
+"policy.relationship_share" = [0, 0.1]
+"org.*.annual_turnover.staff" = [0.1, 0.3]
+
+[[strategy]]
+name = "leaders only"
+description = "Only leaders meet."
+"convening.attend" = ["leader"]
+"policy.handoff_share" = 0.5
+
+[[strategy]]
+name = "partner"
+"policy.funder_model" = "partnership"
+"org.*.vacancy_weeks" = 6
+
+[[plot]]
+kind = "heatmap"
+metric = "cross_org_trust"
+
+[[plot]]
+kind = "event"
+metric = "partnership_strength"
+
+[[plot]]
+kind = "strategies"
+`
+	leaders := []batch.Setting{
+		{Name: "convening.attend.leader", Value: "true"}, {Name: "convening.attend.staff", Value: "false"},
+		{Name: "convening.attend.volunteer", Value: "false"}, {Name: "convening.attend.member", Value: "false"},
+		{Name: "policy.handoff_share", Value: "0.5"},
+	}
+	partner := []batch.Setting{{Name: "policy.funder_model", Value: "partnership"}, {Name: "org.*.vacancy_weeks", Value: "6"}}
+	tests := []struct {
+		name      string
+		overrides [][2]string
+		leaders   []batch.Setting
+		partner   []batch.Setting
+		points    int
+	}{
+		{"as written", nil, leaders, partner, 8},
+		{"overridden", [][2]string{{"policy.handoff_share", "0.2"}, {"org.family_center.vacancy_weeks", "3"}, {"policy.relationship_share", "0.05"}},
+			leaders[:4], partner, 4},
+		{"all replaced", [][2]string{{"convening.attend", "staff"}, {"org.*.vacancy_weeks", "3"}},
+			leaders[4:], partner[:1], 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("plots.toml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range tc.overrides {
+				if err := s.Override(o[0], o[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			plan, err := s.Plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantPlots := []batch.PlotRequest{{Kind: "heatmap", Metric: "cross_org_trust"}, {Kind: "event", Metric: "partnership_strength"}, {Kind: "strategies", Metric: "results"}}
+			if !reflect.DeepEqual(plan.Plots, wantPlots) {
+				t.Errorf("Plots = %v, want %v", plan.Plots, wantPlots)
+			}
+			if len(plan.Points) != tc.points {
+				t.Fatalf("%d points, want %d", len(plan.Points), tc.points)
+			}
+			for _, pt := range plan.Points {
+				want, desc := tc.leaders, "Only leaders meet."
+				if pt.Strategy == "partner" {
+					want, desc = tc.partner, ""
+				}
+				if !reflect.DeepEqual(pt.Settings, want) && !(len(pt.Settings) == 0 && len(want) == 0) {
+					t.Errorf("point %d (%s): Settings = %v, want %v", pt.Index, pt.Strategy, pt.Settings, want)
+				}
+				if pt.StrategyDescription != desc {
+					t.Errorf("point %d: StrategyDescription = %q, want %q", pt.Index, pt.StrategyDescription, desc)
+				}
+			}
+			// Points share no Settings slice: changing one changes no other.
+			if len(plan.Points[0].Settings) > 0 {
+				plan.Points[0].Settings[0].Value = "changed"
+				if plan.Points[1].Settings[0].Value == "changed" {
+					t.Error("points share their Settings")
+				}
+			}
+		})
+	}
+
+	// A plan without strategies or plots has neither.
+	s, err := Parse("one.toml", []byte("horizon = 20\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Plots) != 0 || len(plan.Points[0].Settings) != 0 || plan.Points[0].StrategyDescription != "" {
+		t.Errorf("plan of a bare scenario: plots %v, settings %v", plan.Plots, plan.Points[0].Settings)
 	}
 }
