@@ -220,6 +220,11 @@ func (w *ShardWriter) Close(end time.Time) (err error) {
 	if err := w.buf.Flush(); err != nil {
 		return err
 	}
+	// CreateTemp made the file private; a shard is read by a merge job
+	// that may run elsewhere, so give it the usual permissions.
+	if err := w.f.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := w.f.Sync(); err != nil {
 		return err
 	}
@@ -239,6 +244,9 @@ func (w *ShardWriter) Close(end time.Time) (err error) {
 		return err
 	}
 	_, err = mf.Write(data)
+	if err == nil {
+		err = mf.Chmod(0o644)
+	}
 	if err == nil {
 		err = mf.Sync()
 	}

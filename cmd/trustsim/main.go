@@ -6,6 +6,8 @@
 // Usage:
 //
 //	trustsim run [SCENARIO] [flags]   run a scenario (default: "default")
+//	trustsim plan [SCENARIO] [flags]  size a batch: runs, time, memory, shards
+//	trustsim merge SHARD_DIR...       merge the shards of a batch run on a cluster
 //	trustsim validate FILE...         check scenario files
 //	trustsim scenarios [show NAME]    list or print the bundled scenarios
 //	trustsim plot DIR                 redraw plots and report from a batch's files
@@ -82,10 +84,13 @@ type app struct {
 	// onProgress, if set, is called after every progress update of a
 	// batch; tests use it to interrupt a batch part-way.
 	onProgress func(done, total int)
+	// getenv reads the environment (the shard of a Slurm array task or a
+	// Kubernetes Indexed Job); tests replace it.
+	getenv func(string) string
 }
 
 func newApp(stdout, stderr io.Writer) *app {
-	return &app{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr), now: time.Now}
+	return &app{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr), now: time.Now, getenv: os.Getenv}
 }
 
 // command is a trustsim subcommand.
@@ -103,7 +108,7 @@ type command struct {
 
 // commands lists the subcommands in the order help shows them.
 func commands() []*command {
-	return []*command{runCommand(), validateCommand(), scenariosCommand(), plotCommand(), versionCommand(), helpCommand()}
+	return []*command{runCommand(), planCommand(), mergeCommand(), validateCommand(), scenariosCommand(), plotCommand(), versionCommand(), helpCommand()}
 }
 
 func lookup(name string) *command {
@@ -181,9 +186,10 @@ func (a *app) main(ctx context.Context, args []string) int {
 // report prints err, if any, and returns the exit status it calls for.
 func (a *app) report(err error) int {
 	var (
-		usage *usageError
-		list  scenarios.ErrorList
-		input *inputError
+		usage    *usageError
+		list     scenarios.ErrorList
+		input    *inputError
+		problems *problemsError
 	)
 	switch {
 	case err == nil:
@@ -203,6 +209,12 @@ func (a *app) report(err error) int {
 		// and grep can jump to it.
 		for _, e := range list {
 			fmt.Fprintln(a.stderr, e.Error())
+		}
+		return exitUsage
+	case errors.As(err, &problems):
+		fmt.Fprintf(a.stderr, "trustsim: %s:\n", problems.head)
+		for _, l := range problems.lines {
+			fmt.Fprintf(a.stderr, "  %s\n", l)
 		}
 		return exitUsage
 	case errors.As(err, &input):

@@ -19,15 +19,32 @@ import (
 
 // runFlags are the flags of `trustsim run`.
 type runFlags struct {
-	out        string
-	workers    int
+	scenarioFlags
+	out     string
+	workers int
+	quiet   bool
+	resume  bool
+	shard   string
+	shards  int
+}
+
+// scenarioFlags are the flags that override a scenario's settings, shared
+// by run and plan.
+type scenarioFlags struct {
 	seed       uint64
 	replicates int
 	every      int
 	set        []string
-	quiet      bool
-	resume     bool
 	fs         *pflag.FlagSet
+}
+
+// declare adds the scenario flags to fs.
+func (f *scenarioFlags) declare(fs *pflag.FlagSet) {
+	f.fs = fs
+	fs.Uint64Var(&f.seed, "seed", 0, "base seed `N` of the batch (default: the scenario's)")
+	fs.IntVar(&f.replicates, "replicates", 0, "runs per design point `N` (default: the scenario's)")
+	fs.IntVar(&f.every, "every", 0, "keep every `K`-th step in timeseries.csv (default: the scenario's)")
+	fs.StringArrayVar(&f.set, "set", nil, "set a parameter or scenario key by dotted `name=value` (repeatable)")
 }
 
 func runCommand() *command {
@@ -63,18 +80,22 @@ Examples:
   trustsim run default --set policy.relationship_share=0.1 --set horizon=520
   trustsim run my.toml --resume`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
-			f := &runFlags{fs: fs}
-			fs.StringVar(&f.out, "out", "", "output `DIR` (default out/<scenario name>)")
-			fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "number of runs executing at once (`N`)")
-			fs.Uint64Var(&f.seed, "seed", 0, "base seed `N` of the batch (default: the scenario's)")
-			fs.IntVar(&f.replicates, "replicates", 0, "runs per design point `N` (default: the scenario's)")
-			fs.IntVar(&f.every, "every", 0, "keep every `K`-th step in timeseries.csv (default: the scenario's)")
-			fs.StringArrayVar(&f.set, "set", nil, "set a parameter or scenario key by dotted `name=value` (repeatable)")
-			fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
-			fs.BoolVar(&f.resume, "resume", false, "continue an interrupted batch in the output directory")
-			return f.exec
+			return newRunFlags(fs).exec
 		},
 	}
+}
+
+// newRunFlags declares the flags of `trustsim run` on fs.
+func newRunFlags(fs *pflag.FlagSet) *runFlags {
+	f := &runFlags{}
+	fs.StringVar(&f.out, "out", "", "output `DIR` (default out/<scenario name>)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "number of runs executing at once (`N`)")
+	f.declare(fs)
+	fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
+	fs.BoolVar(&f.resume, "resume", false, "continue an interrupted batch (or shard) in the output directory")
+	fs.StringVar(&f.shard, "shard", "", "run only shard `I/N` of the batch (I from 0) into DIR/shards/; \"none\" ignores the environment")
+	fs.IntVar(&f.shards, "shards", 0, "number of shards `N` when the index comes from the environment (default: TRUSTSIM_SHARDS)")
+	return f
 }
 
 // exec is `trustsim run`.
@@ -92,11 +113,140 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 
 	// Everything that can be wrong with the input is found before the
 	// output directory is created.
-	s, err := loadScenario(arg)
+	s, plan, overrides, err := f.load(arg)
 	if err != nil {
 		return err
 	}
+	sh, sharded, why, err := resolveShard(f.fs, f.shard, f.shards, a.getenv)
+	if err != nil {
+		return err
+	}
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("out", dirName(s, arg))
+	}
+	version := versionString()
+	fingerprint := batchFingerprint(version, s.Source, overrides)
+	command := append([]string{"trustsim", "run", arg}, f.canonicalFlags()...)
+	if sharded {
+		return f.execShard(ctx, a, shardJob{
+			shard: sh, why: why, scenario: s, plan: plan, overrides: overrides,
+			batchDir: dir, version: version, fingerprint: fingerprint, command: command,
+		})
+	}
+	if err := batch.CheckPartial(dir, fingerprint, f.resume); err != nil {
+		return &inputError{err}
+	}
+
+	w, err := output.Create(dir, plan, output.Meta{
+		ScenarioText: s.Source,
+		ScenarioFile: s.Filename,
+		Command:      command,
+		Workers:      f.workers,
+		Start:        a.now(),
+	})
+	if err != nil {
+		return fmt.Errorf("create output in %s: %w", dir, err)
+	}
+
+	total := plan.NumRuns()
+	if !f.quiet {
+		fmt.Fprintf(a.stderr, "trustsim: %s: %d design point%s × %d replicate%s = %d run%s on %d worker%s → %s\n",
+			plan.Scenario, len(plan.Points), plural(len(plan.Points)), plan.Replicates, plural(plan.Replicates),
+			total, plural(total), f.workers, plural(f.workers), dir)
+		if f.resume && !batch.HasPartial(dir) {
+			fmt.Fprintf(a.stderr, "trustsim: no unfinished batch in %s to resume; running all of it\n", dir)
+		}
+	}
+	opt, finish := f.options(a)
+	err = batch.Execute(ctx, dir, plan, fingerprint, opt, w.Add)
+	finish()
+	if err != nil {
+		if aerr := w.Abort(); aerr != nil {
+			fmt.Fprintf(a.stderr, "trustsim: %v\n", aerr)
+		}
+		return f.failed(ctx, a, err, dir, total)
+	}
+	if err := w.Close(a.now()); err != nil {
+		return fmt.Errorf("write output in %s: %w", dir, err)
+	}
+	if err := batch.RemovePartial(dir); err != nil {
+		return err
+	}
+	files := w.MainFiles()
+	fmt.Fprintf(a.stdout, "Results in %s: %s\n", dir, strings.Join(files, ", "))
+	return nil
+}
+
+// options are the batch options of f: its workers, resume, and a progress
+// report on stderr unless --quiet. Call finish when the batch returns.
+func (f *runFlags) options(a *app) (opt batch.Options, finish func()) {
+	var prog *progress
+	if !f.quiet {
+		prog = newProgress(a.stderr, a.terminal, a.now)
+	}
+	opt = batch.Options{
+		Workers: f.workers,
+		Resume:  f.resume,
+		Progress: func(d, t int) {
+			if prog != nil {
+				prog.update(d, t)
+			}
+			if a.onProgress != nil {
+				a.onProgress(d, t)
+			}
+		},
+	}
+	return opt, func() {
+		if prog != nil {
+			prog.finish()
+		}
+	}
+}
+
+// failed turns the error of a batch (or shard) of total runs that ran in
+// dir into the command's error, after telling how to continue: an
+// interrupted batch keeps its finished runs and --resume continues it.
+func (f *runFlags) failed(ctx context.Context, a *app, err error, dir string, total int) error {
+	if errors.Is(err, batch.ErrUnfinished) || errors.Is(err, batch.ErrOtherBatch) {
+		return &inputError{err}
+	}
+	resume := resumeCommand(a.args)
+	if ctx.Err() != nil {
+		kept := batch.CountCheckpoints(dir)
+		fmt.Fprintf(a.stderr, "trustsim: interrupted; %d of %d runs are finished and kept in %s\n",
+			kept, total, filepath.Join(dir, batch.PartialDir))
+		fmt.Fprintf(a.stderr, "To continue, run: %s\n", resume)
+		return errInterrupted
+	}
+	if kept := batch.CountCheckpoints(dir); kept > 0 {
+		fmt.Fprintf(a.stderr, "trustsim: %d of %d runs are finished and kept; once the problem below is fixed, continue with: %s\n",
+			kept, total, resume)
+	}
+	return err
+}
+
+// load loads the scenario arg, applies the override flags and plans the
+// batch. Every problem is bad input, reported before anything is written.
+func (f *scenarioFlags) load(arg string) (*scenarios.Scenario, *batch.Plan, []override, error) {
+	s, err := loadScenario(arg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	overrides := f.overrides()
+	if err := applyOverrides(s, overrides); err != nil {
+		return nil, nil, nil, err
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, plan, overrides, nil
+}
+
+// applyOverrides applies overrides to s in order and returns every
+// problem as a scenarios.ErrorList, each naming the flag it came from.
+func applyOverrides(s *scenarios.Scenario, overrides []override) error {
 	var errs scenarios.ErrorList
 	for _, o := range overrides {
 		name, value, ok := strings.Cut(o.text, "=")
@@ -122,96 +272,17 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 			errs = append(errs, list...)
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	plan, err := s.Plan()
-	if err != nil {
-		return err
-	}
-	dir := f.out
-	if dir == "" {
-		dir = filepath.Join("out", dirName(s, arg))
-	}
-	version := versionString()
-	parts := []string{version, string(s.Source)}
+	return errs.Err()
+}
+
+// batchFingerprint identifies a batch by everything that determines its
+// results: the program version, the scenario text and the overrides.
+func batchFingerprint(version string, source []byte, overrides []override) string {
+	parts := []string{version, string(source)}
 	for _, o := range overrides {
 		parts = append(parts, o.text)
 	}
-	fingerprint := batch.Fingerprint(parts...)
-	if err := batch.CheckPartial(dir, fingerprint, f.resume); err != nil {
-		return &inputError{err}
-	}
-
-	command := append([]string{"trustsim", "run", arg}, f.canonicalFlags()...)
-	w, err := output.Create(dir, plan, output.Meta{
-		ScenarioText: s.Source,
-		ScenarioFile: s.Filename,
-		Command:      command,
-		Workers:      f.workers,
-		Start:        a.now(),
-	})
-	if err != nil {
-		return fmt.Errorf("create output in %s: %w", dir, err)
-	}
-
-	total := plan.NumRuns()
-	var prog *progress
-	if !f.quiet {
-		fmt.Fprintf(a.stderr, "trustsim: %s: %d design point%s × %d replicate%s = %d run%s on %d worker%s → %s\n",
-			plan.Scenario, len(plan.Points), plural(len(plan.Points)), plan.Replicates, plural(plan.Replicates),
-			total, plural(total), f.workers, plural(f.workers), dir)
-		if f.resume && !batch.HasPartial(dir) {
-			fmt.Fprintf(a.stderr, "trustsim: no unfinished batch in %s to resume; running all of it\n", dir)
-		}
-		prog = newProgress(a.stderr, a.terminal, a.now)
-	}
-	opt := batch.Options{
-		Workers: f.workers,
-		Resume:  f.resume,
-		Progress: func(d, t int) {
-			if prog != nil {
-				prog.update(d, t)
-			}
-			if a.onProgress != nil {
-				a.onProgress(d, t)
-			}
-		},
-	}
-	err = batch.Execute(ctx, dir, plan, fingerprint, opt, w.Add)
-	if prog != nil {
-		prog.finish()
-	}
-	if err != nil {
-		if aerr := w.Abort(); aerr != nil {
-			fmt.Fprintf(a.stderr, "trustsim: %v\n", aerr)
-		}
-		if errors.Is(err, batch.ErrUnfinished) || errors.Is(err, batch.ErrOtherBatch) {
-			return &inputError{err}
-		}
-		resume := resumeCommand(a.args)
-		if ctx.Err() != nil {
-			kept := batch.CountCheckpoints(dir)
-			fmt.Fprintf(a.stderr, "trustsim: interrupted; %d of %d runs are finished and kept in %s\n",
-				kept, total, filepath.Join(dir, batch.PartialDir))
-			fmt.Fprintf(a.stderr, "To continue, run: %s\n", resume)
-			return errInterrupted
-		}
-		if kept := batch.CountCheckpoints(dir); kept > 0 {
-			fmt.Fprintf(a.stderr, "trustsim: %d of %d runs are finished and kept; once the problem below is fixed, continue with: %s\n",
-				kept, total, resume)
-		}
-		return err
-	}
-	if err := w.Close(a.now()); err != nil {
-		return fmt.Errorf("write output in %s: %w", dir, err)
-	}
-	if err := batch.RemovePartial(dir); err != nil {
-		return err
-	}
-	files := w.MainFiles()
-	fmt.Fprintf(a.stdout, "Results in %s: %s\n", dir, strings.Join(files, ", "))
-	return nil
+	return batch.Fingerprint(parts...)
 }
 
 // loadScenario loads arg, a file or bundled name. Every failure is bad
@@ -237,7 +308,7 @@ type override struct {
 // overrides returns the scenario overrides of the flags in the order they
 // apply: --seed, --replicates, --every, then each --set in command-line
 // order (so a later --set wins).
-func (f *runFlags) overrides() []override {
+func (f *scenarioFlags) overrides() []override {
 	var o []override
 	if f.fs.Changed("seed") {
 		o = append(o, override{"--seed", "seed=" + strconv.FormatUint(f.seed, 10)})
@@ -255,11 +326,12 @@ func (f *runFlags) overrides() []override {
 }
 
 // canonicalFlags are the flags that determine a batch's results, as the
-// manifest records them: --out, --workers, --quiet and --resume change
-// where and how fast the files are written, never their contents, so they
-// are left out and the same batch records the same command however it
-// was run.
-func (f *runFlags) canonicalFlags() []string {
+// manifest records them: --out, --workers, --quiet, --resume, --shard and
+// --shards change where and how fast the files are written, never their
+// contents, so they are left out and the same batch records the same
+// command however it was run (a merged batch records the command that
+// runs it on one machine).
+func (f *scenarioFlags) canonicalFlags() []string {
 	var c []string
 	if f.fs.Changed("seed") {
 		c = append(c, "--seed", strconv.FormatUint(f.seed, 10))
