@@ -73,6 +73,7 @@ Examples:
   trustsim scenarios                    list the bundled scenarios
   trustsim scenarios show handoff > my.toml
   trustsim run my.toml --set policy.relationship_share=0.1 --replicates 20
+  trustsim plan my.toml --target 1h     shards for a cluster (docs/CLUSTER.md)
 
 Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input,
 130 interrupted. Run 'trustsim help COMMAND' for a command's flags.

@@ -73,12 +73,26 @@ finished run and exits with status 130; the same command with --resume
 continues where it stopped and ends with the files an uninterrupted batch
 writes.
 
+On a cluster a batch runs as shards (docs/CLUSTER.md). --shard I/N runs
+shard I of N (from 0): the runs I*R/N to (I+1)*R/N-1 of the batch's R runs,
+a contiguous block. It writes them into DIR/shards/shard-I-of-N (DIR is
+--out) as shard.json and a results archive, which 'trustsim merge DIR'
+turns into the files above; --resume continues a shard like a batch, and
+does nothing for one already finished. Without --shard, a Slurm array task
+takes its shard from SLURM_ARRAY_TASK_ID (with --shards N or
+TRUSTSIM_SHARDS=N the task ID is the shard index; without, its position in
+the array of SLURM_ARRAY_TASK_COUNT tasks from SLURM_ARRAY_TASK_MIN), and a
+Kubernetes Indexed Job pod from JOB_COMPLETION_INDEX with the count from
+--shards or TRUSTSIM_SHARDS. The shard taken and why go to stderr;
+--shard none runs the whole batch whatever the environment says.
+
 Examples:
   trustsim run
   trustsim run investment-vs-turnover --replicates 50 --workers 8
   trustsim run my.toml --out results/my --seed 42
   trustsim run default --set policy.relationship_share=0.1 --set horizon=520
-  trustsim run my.toml --resume`,
+  trustsim run my.toml --resume
+  trustsim run my.toml --replicates 1000 --shard 3/16 --out /scratch/my`,
 		setup: func(fs *pflag.FlagSet) func(context.Context, *app, []string) error {
 			return newRunFlags(fs).exec
 		},
