@@ -11,7 +11,9 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -19,8 +21,11 @@ import (
 // from manifest.json, runs.csv and aggregate.csv. Writer.Close and Redraw
 // both build it from files, so both draw the same pictures.
 type dataset struct {
-	man    manifest
-	points []*pointData
+	man manifest
+	// metrics are the metrics whose statistics are read from
+	// aggregate.csv: plotMetrics and the metrics of the requested plots.
+	metrics []string
+	points  []*pointData
 	// ranked are the points by mean cumulative results, best first (ties
 	// in point order).
 	ranked []*pointData
@@ -34,19 +39,44 @@ type pointData struct {
 	// leave is the step of the point's Leave event (leaveStep), or -1.
 	leave int
 	// Per run, in replicate order, from runs.csv.
-	cumRuns, resetRuns, recoveryRuns []float64
-	// cum and resets summarize cumulative_results and partnership_resets
-	// over the replicates; resetShare is the share of runs with at least
-	// one partnership reset.
-	cum, resets summary
-	resetShare  float64
-	// series holds aggregate.csv's statistics of each plotted metric,
-	// indexed by step.
+	cumRuns, resetRuns, departureRuns, recoveryRuns []float64
+	// cum, resets and departures summarize cumulative_results,
+	// partnership_resets and departures per run over the replicates;
+	// resetShare is the share of runs with at least one partnership reset.
+	cum, resets, departures summary
+	resetShare              float64
+	// series holds aggregate.csv's statistics of each metric in
+	// dataset.metrics, indexed by step.
 	series map[string][]summary
 }
 
-// plotMetrics are the metrics of aggregate.csv that plots draw.
+// plotMetrics are the metrics of aggregate.csv that the standard plots
+// draw.
 var plotMetrics = []string{"results", "cross_org_trust", "partnership_strength"}
+
+// summedMetrics are the metrics that count what happened in a week. The
+// value of a run that response curves, heatmaps and strategy plots show
+// is their total over the run (the runs.csv column of the same name);
+// for every other metric it is the value at the run's last week
+// (docs/OUTPUTS.md, "Requested plots").
+var summedMetrics = []string{"departures", "partnership_resets"}
+
+// runValue summarizes over the replicates the per-run value of metric:
+// the run's total for a summed metric, else its value at the last week.
+// Both come from the files: totals and cumulative results from runs.csv,
+// the last week's statistics from aggregate.csv.
+func (pd *pointData) runValue(metric string) summary {
+	switch metric {
+	case "cumulative_results":
+		return pd.cum
+	case "partnership_resets":
+		return pd.resets
+	case "departures":
+		return pd.departures
+	}
+	s := pd.series[metric]
+	return s[len(s)-1]
+}
 
 // loadFiles reads a dataset from the encoded manifest and the paths of
 // runs.csv and aggregate.csv.
@@ -101,11 +131,16 @@ func parseManifest(manJSON []byte) (*manifest, []sim.Params, error) {
 // newDataset returns a dataset of the manifest's points with no runs or
 // statistics read yet.
 func newDataset(m *manifest, params []sim.Params) *dataset {
-	ds := &dataset{man: *m}
+	ds := &dataset{man: *m, metrics: slices.Clone(plotMetrics)}
+	for _, r := range m.Plots {
+		if !slices.Contains(ds.metrics, r.Metric) {
+			ds.metrics = append(ds.metrics, r.Metric)
+		}
+	}
 	for i := range ds.man.Points {
 		p := params[i]
 		pd := &pointData{mp: &ds.man.Points[i], params: p, leave: leaveStep(p.Events, p.Horizon), series: map[string][]summary{}}
-		for _, metric := range plotMetrics {
+		for _, metric := range ds.metrics {
 			s := make([]summary, p.Horizon)
 			for j := range s {
 				s[j].N = -1 // not read yet
@@ -129,6 +164,7 @@ func (ds *dataset) read(runs, agg io.Reader) error {
 	for _, pd := range ds.points {
 		pd.cum = ds.t.summarizeValues(pd.cumRuns)
 		pd.resets = ds.t.summarizeValues(pd.resetRuns)
+		pd.departures = ds.t.summarizeValues(pd.departureRuns)
 		n := 0
 		for _, r := range pd.resetRuns {
 			if r > 0 {
@@ -164,6 +200,23 @@ func checkManifest(m *manifest) error {
 			return fmt.Errorf("point %d has %d swept values for %d swept parameters", i, len(m.Points[i].Swept), len(m.Swept))
 		}
 	}
+	for i, r := range m.Plots {
+		if err := checkPlot(r.Kind, r.Metric); err != nil {
+			return fmt.Errorf("plots[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// checkPlot checks that a requested plot names a kind of plot and a
+// metric that exist.
+func checkPlot(kind, metric string) error {
+	if !slices.Contains(batch.PlotKinds(), kind) {
+		return fmt.Errorf("unknown plot kind %q; want one of %s", kind, strings.Join(batch.PlotKinds(), ", "))
+	}
+	if !slices.Contains(sim.MetricNames(), metric) {
+		return fmt.Errorf("%s plot of unknown metric %q; want one of %s", kind, metric, strings.Join(sim.MetricNames(), ", "))
+	}
 	return nil
 }
 
@@ -193,7 +246,7 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		return err
 	}
 	base := 5 + len(ds.man.Swept)
-	cumCol, resetCol, recCol := base, base+5, base+7
+	cumCol, depCol, resetCol, recCol := base, base+4, base+5, base+7
 	n := 0
 	for {
 		rec, err := r.Read()
@@ -218,6 +271,10 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		if err != nil {
 			return csvError(r, cumCol, "cumulative_results: %v", err)
 		}
+		departures, err := strconv.ParseFloat(rec[depCol], 64)
+		if err != nil {
+			return csvError(r, depCol, "departures: %v", err)
+		}
 		resets, err := strconv.ParseFloat(rec[resetCol], 64)
 		if err != nil {
 			return csvError(r, resetCol, "partnership_resets: %v", err)
@@ -231,6 +288,7 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		pd := ds.points[point]
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
+		pd.departureRuns = append(pd.departureRuns, departures)
 		pd.recoveryRuns = append(pd.recoveryRuns, recovery)
 		n++
 	}
@@ -240,7 +298,7 @@ func (ds *dataset) readRuns(f io.Reader) error {
 	return nil
 }
 
-// readAggregate reads the plotted metrics of aggregate.csv.
+// readAggregate reads the statistics of ds.metrics from aggregate.csv.
 func (ds *dataset) readAggregate(f io.Reader) error {
 	r := csv.NewReader(f)
 	r.ReuseRecord = true
@@ -262,7 +320,7 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 			return err
 		}
 		metric := rec[base+1]
-		if !slices.Contains(plotMetrics, metric) {
+		if !slices.Contains(ds.metrics, metric) {
 			continue
 		}
 		point, err := strconv.Atoi(rec[0])
@@ -291,7 +349,7 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 		s[step] = st
 	}
 	for _, pd := range ds.points {
-		for _, m := range plotMetrics {
+		for _, m := range ds.metrics {
 			for step, st := range pd.series[m] {
 				if st.N < 0 {
 					return fmt.Errorf("no row for point %d, step %d, metric %s", pd.mp.Index, step, m)

@@ -25,6 +25,11 @@ type fixture struct {
 	horizon    int
 	every      int
 	leave      int // step of a Leave event; 0 for none
+	// setEvent is the step of a Set event (policy.engagement = 0.2); 0 for
+	// none.
+	setEvent int
+	// plots are the plots the scenario asks for.
+	plots []batch.PlotRequest
 	// flat makes every metric of every run zero, the degenerate case of
 	// nothing happening at all.
 	flat bool
@@ -41,6 +46,7 @@ func (f fixture) plan(t testing.TB) *batch.Plan {
 		Replicates:  f.replicates,
 		BaseSeed:    42,
 		Every:       f.every,
+		Plots:       f.plots,
 	}
 	strategies := f.strategies
 	if len(strategies) == 0 {
@@ -63,10 +69,22 @@ func (f fixture) plan(t testing.TB) *batch.Plan {
 			if f.leave > 0 {
 				p.Events = []sim.Event{{Step: f.leave, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
 			}
-			if st == "grantor" {
-				p.Policy.FunderModel = sim.GrantorGrantee
+			if f.setEvent > 0 {
+				p.Events = append(p.Events, sim.Event{Step: f.setEvent, Kind: sim.Set, Param: "policy.engagement", Value: "0.2"})
 			}
 			pt := batch.Point{Index: len(plan.Points), Strategy: st}
+			switch st {
+			case "grantor":
+				pt.StrategyDescription = "Top-down: reports only."
+				pt.Settings = []batch.Setting{{Name: "policy.funder_model", Value: "grantor-grantee"}}
+			case "partner":
+				pt.Settings = []batch.Setting{{Name: "policy.funder_model", Value: "partnership"}, {Name: "policy.handoff_share", Value: "0.5"}}
+			}
+			for _, x := range pt.Settings {
+				if err := p.Set(x.Name, x.Value); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for i, name := range f.swept {
 				if err := p.Set(name, c[i]); err != nil {
 					t.Fatal(err)
@@ -135,8 +153,11 @@ func fakeSteps(plan *batch.Plan, run batch.Run) []sim.Metrics {
 		}
 		m.Vacancies = m.Departures * 2
 		m.ArrangementsActive = 1
+		if leave >= 0 && s >= leave && run.Replicate != 0 {
+			m.ArrangementsActive = 0
+		}
 		m.MeanAlignment = 0.6 + 0.001*float64(s)
-		m.CommunityEngagement = 0.25
+		m.CommunityEngagement = 0.25 + 0.005*float64(s) + 0.01*noise(run.Index, s, 5)
 	}
 	return steps
 }
@@ -257,21 +278,50 @@ func writeBatch(t testing.TB, f fixture, dir string, workers int) *batch.Plan {
 
 // The fixtures the tests share.
 var (
+	// sweep2 also asks for plots of metrics the standard plots do not
+	// show, and for plots that standard ones already are.
 	sweep2 = fixture{
 		name:       "sweep2",
 		swept:      []string{"policy.relationship_share", "org.parent_ed.annual_turnover.staff"},
 		values:     [][]string{{"0", "0.05", "0.1", "0.2"}, {"0.1", "0.3"}},
 		replicates: 3, horizon: 24, every: 4, leave: 8,
+		plots: []batch.PlotRequest{
+			{Kind: "timeseries", Metric: "community_engagement"},
+			{Kind: "response", Metric: "departures"},
+			{Kind: "heatmap", Metric: "cross_org_trust"},
+			{Kind: "event", Metric: "arrangements_active"},
+			{Kind: "heatmap", Metric: "cross_org_trust"},     // twice: drawn once
+			{Kind: "timeseries", Metric: "results"},          // timeseries_results
+			{Kind: "response", Metric: "cumulative_results"}, // response_cumulative_results
+			{Kind: "event", Metric: "partnership_strength"},  // leave_partnership_strength
+		},
 	}
 	strategies = fixture{
 		name: "strategies", strategies: []string{"grantor", "partner"},
 		replicates: 4, horizon: 20, every: 1,
+		plots: []batch.PlotRequest{
+			{Kind: "strategies", Metric: "funder_trust"},
+			{Kind: "strategies", Metric: "cumulative_results"}, // comparison
+		},
 	}
 	single = fixture{name: "single", replicates: 1, horizon: 15, every: 1}
 	sweep1 = fixture{
 		name: "sweep1", swept: []string{"policy.relationship_share"},
 		values:     [][]string{{"0", "0.05", "0.1", "0.15", "0.2", "0.3", "0.4", "0.5", "0.6"}},
 		replicates: 1, horizon: 10, every: 3,
+	}
+	// unsupported asks for plots that its plan cannot draw, as after a
+	// --set override of its sweep, and for an event plot aligned on an
+	// event that is not a departure.
+	unsupported = fixture{
+		name: "unsupported", swept: []string{"policy.relationship_share"}, values: [][]string{{"0.05"}},
+		replicates: 2, horizon: 12, every: 1, setEvent: 4,
+		plots: []batch.PlotRequest{
+			{Kind: "response", Metric: "mean_trust"},
+			{Kind: "heatmap", Metric: "partnership_resets"},
+			{Kind: "strategies", Metric: "mean_trust"},
+			{Kind: "event", Metric: "vacancies"},
+		},
 	}
 	sweep3 = fixture{
 		name:       "sweep3",

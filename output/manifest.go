@@ -42,6 +42,7 @@ type manifest struct {
 	Every          int             `json:"every"`
 	Swept          []string        `json:"swept"`
 	Metrics        []string        `json:"metrics"`
+	Plots          []manifestPlot  `json:"plots"`
 	Points         []manifestPoint `json:"points"`
 	Runs           []manifestRun   `json:"runs"`
 	Invocation     invocation      `json:"invocation"`
@@ -62,17 +63,27 @@ type setting struct {
 	Value string `json:"value"`
 }
 
+// manifestPlot is a plot the scenario asks for (batch.PlotRequest).
+type manifestPlot struct {
+	Kind   string `json:"kind"`
+	Metric string `json:"metric"`
+}
+
 // manifestPoint is one design point with its full parameter set.
 type manifestPoint struct {
-	Index        int                   `json:"index"`
-	Label        string                `json:"label"`
-	Strategy     string                `json:"strategy"`
-	Swept        []setting             `json:"swept"`
-	Orgs         []manifestOrg         `json:"orgs"`
-	History      []manifestHistory     `json:"history"`
-	Arrangements []manifestArrangement `json:"arrangements"`
-	Events       []manifestEvent       `json:"events"`
-	Params       []setting             `json:"params"`
+	Index    int    `json:"index"`
+	Label    string `json:"label"`
+	Strategy string `json:"strategy"`
+	// StrategyDescription and StrategySettings say what the strategy
+	// changes (batch.Point.StrategyDescription and Settings).
+	StrategyDescription string                `json:"strategy_description"`
+	StrategySettings    []setting             `json:"strategy_settings"`
+	Swept               []setting             `json:"swept"`
+	Orgs                []manifestOrg         `json:"orgs"`
+	History             []manifestHistory     `json:"history"`
+	Arrangements        []manifestArrangement `json:"arrangements"`
+	Events              []manifestEvent       `json:"events"`
+	Params              []setting             `json:"params"`
 }
 
 // manifestOrg names an organization and its kind; its positions, turnover
@@ -168,6 +179,7 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		Every:          max(plan.Every, 1),
 		Swept:          append([]string{}, plan.Swept...),
 		Metrics:        sim.MetricNames(),
+		Plots:          make([]manifestPlot, len(plan.Plots)),
 		Points:         make([]manifestPoint, len(plan.Points)),
 		Runs:           make([]manifestRun, plan.NumRuns()),
 		Invocation: invocation{
@@ -175,6 +187,9 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 			Workers: meta.Workers,
 			Start:   formatTime(meta.Start),
 		},
+	}
+	for i, r := range plan.Plots {
+		m.Plots[i] = manifestPlot{Kind: r.Kind, Metric: r.Metric}
 	}
 	for i := range plan.Points {
 		m.Points[i] = newManifestPoint(&plan.Points[i])
@@ -197,14 +212,19 @@ func formatTime(t time.Time) string {
 func newManifestPoint(pt *batch.Point) manifestPoint {
 	p := &pt.Params
 	mp := manifestPoint{
-		Index:        pt.Index,
-		Label:        pt.Label(),
-		Strategy:     pt.Strategy,
-		Swept:        make([]setting, len(pt.Swept)),
-		Orgs:         make([]manifestOrg, len(p.Orgs)),
-		History:      make([]manifestHistory, len(p.History)),
-		Arrangements: make([]manifestArrangement, len(p.Arrangement)),
-		Events:       make([]manifestEvent, len(p.Events)),
+		Index:               pt.Index,
+		Label:               pt.Label(),
+		Strategy:            pt.Strategy,
+		StrategyDescription: pt.StrategyDescription,
+		StrategySettings:    make([]setting, len(pt.Settings)),
+		Swept:               make([]setting, len(pt.Swept)),
+		Orgs:                make([]manifestOrg, len(p.Orgs)),
+		History:             make([]manifestHistory, len(p.History)),
+		Arrangements:        make([]manifestArrangement, len(p.Arrangement)),
+		Events:              make([]manifestEvent, len(p.Events)),
+	}
+	for i, s := range pt.Settings {
+		mp.StrategySettings[i] = setting{Name: s.Name, Value: s.Value}
 	}
 	for i, s := range pt.Swept {
 		mp.Swept[i] = setting{Name: s.Name, Value: s.Value}

@@ -35,10 +35,13 @@ const (
 	heatmapBarSize = 1.25 * vg.Inch
 )
 
-// figures returns the figures the dataset calls for, in report order:
-// which appear follows from what the plan sweeps, whether it has several
-// points and whether it schedules a departure (docs/OUTPUTS.md, "plots/").
-func figures(ds *dataset) []*figure {
+// figures returns the figures the dataset calls for, in report order,
+// and a note for each requested plot that cannot be drawn. The standard
+// plots come first: which appear follows from what the plan sweeps,
+// whether it has several points and whether it schedules a departure
+// (docs/OUTPUTS.md, "plots/"). The scenario's requested plots follow in
+// its order (see requested).
+func figures(ds *dataset) ([]*figure, []string) {
 	v := newView(ds)
 	fs := []*figure{
 		v.timeseries("timeseries_results", "results", "Initiative results over time", resultsLabel,
@@ -46,17 +49,42 @@ func figures(ds *dataset) []*figure {
 		v.timeseries("timeseries_cross_org_trust", "cross_org_trust", "Trust between organizations over time", trustLabel,
 			"Mean trust on ties between people of different organizations (0 = none, 1 = complete)."),
 	}
-	if f := v.response(); f != nil {
+	if f, _ := v.response(cumulativeMeasure); f != nil {
 		fs = append(fs, f)
 	}
-	fs = append(fs, v.heatmaps()...)
+	hs, _ := v.heatmaps(cumulativeMeasure)
+	fs = append(fs, hs...)
 	if len(ds.points) >= 2 {
 		fs = append(fs, v.comparison())
 	}
 	if f := v.leave(); f != nil {
 		fs = append(fs, f)
 	}
-	return fs
+	drawn := map[string]bool{}
+	for _, f := range fs {
+		drawn[f.name] = true
+	}
+	var notes []string
+	seen := map[manifestPlot]bool{}
+	for _, r := range ds.man.Plots {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		rfs, why := v.requested(r, drawn)
+		if why != "" {
+			notes = append(notes, fmt.Sprintf("The scenario asks for %s of %s (kind = %q); it is not drawn because %s.",
+				kindNoun(r.Kind), r.Metric, r.Kind, why))
+			continue
+		}
+		for _, f := range rfs {
+			if !drawn[f.name] {
+				drawn[f.name] = true
+				fs = append(fs, f)
+			}
+		}
+	}
+	return fs, notes
 }
 
 // view holds what several figures share: short labels and wording.
@@ -333,31 +361,38 @@ func (e errXY) Len() int                        { return len(e.x) }
 func (e errXY) XY(i int) (float64, float64)     { return e.x[i], e.y[i] }
 func (e errXY) XError(i int) (float64, float64) { return e.x[i] - e.lo[i], e.hi[i] - e.x[i] }
 
-// response draws cumulative results against the first swept parameter,
-// one line per strategy and level of the other swept parameters, with
-// the best value of each line ringed. It returns nil when there is no
-// sweep, the first parameter takes a single value, or there are more
+// response draws m against the first swept parameter, one line per
+// strategy and level of the other swept parameters, with the highest
+// value of each line ringed. It returns nil and the reason when there is
+// no sweep, the first parameter takes a single value, or there are more
 // lines than line styles.
-func (v *view) response() *figure {
+func (v *view) response(m measure) (*figure, string) {
 	if len(v.ds.man.Swept) == 0 {
-		return nil
+		return nil, "it needs a swept parameter, and this batch sweeps none" + sweepHint
 	}
 	ax := v.axis(0)
 	keys, members := v.groups(1)
-	if len(ax.labels) < 2 || len(keys) > maxStyles {
-		return nil
+	if len(ax.labels) < 2 {
+		return nil, fmt.Sprintf("its first swept parameter, %s, takes a single value", v.ds.man.Swept[0]) + sweepHint
+	}
+	if len(keys) > maxStyles {
+		return nil, fmt.Sprintf("it would need %d lines, more than the %d that can be told apart", len(keys), maxStyles)
 	}
 	name := v.shortSwept[0]
 	heading := v.legendHeading(1)
 	single := len(keys) == 1
+	ring, ringLegend := "; ring: the best "+name+" of each line", "best of line"
+	if !m.standard {
+		ring, ringLegend = "; ring: the highest mean of each line", "highest of line"
+	}
 	return &figure{
-		name:     "response_cumulative_results",
-		title:    "Cumulative results by " + name,
-		subtitle: v.spread("bands") + "; ring: the best " + name + " of each line",
-		caption: fmt.Sprintf("Total results %s against %s. Each line holds everything else fixed; the ring marks the value with the highest mean.",
-			v.horizonText(), v.ds.man.Swept[0]),
+		name:     "response_" + m.metric,
+		title:    m.title + " by " + name,
+		subtitle: v.spread("bands") + ring,
+		caption: fmt.Sprintf("%s against %s. Each line holds everything else fixed; the ring marks the value with the highest mean.",
+			m.caption(v.horizonText()), v.ds.man.Swept[0]),
 		body: func(c draw.Canvas) error {
-			p := newPlot(v.axisLabel(0), cumulativeLabel)
+			p := newPlot(v.axisLabel(0), m.label)
 			if ax.numbers == nil {
 				p.X.Tick.Marker = categoryTicks(ax.labels)
 			}
@@ -371,9 +406,10 @@ func (v *view) response() *figure {
 				best := 0
 				for j, pd := range pts {
 					xs = append(xs, ax.pos(pd.mp.Swept[0].Value))
-					mean = append(mean, pd.cum.Mean)
-					lo, hi = append(lo, pd.cum.Lo), append(hi, pd.cum.Hi)
-					if pd.cum.Mean > mean[best] {
+					st := m.stat(pd)
+					mean = append(mean, st.Mean)
+					lo, hi = append(lo, st.Lo), append(hi, st.Hi)
+					if st.Mean > mean[best] {
 						best = j
 					}
 				}
@@ -405,11 +441,11 @@ func (v *view) response() *figure {
 			}
 			ringThumb, _ := plotter.NewScatter(plotter.XYs{{}})
 			ringThumb.GlyphStyle = draw.GlyphStyle{Color: textBlack, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-			leg.add("best of line", ringThumb)
+			leg.add(ringLegend, ringThumb)
 			p.Draw(leg.splitRight(c))
 			return nil
 		},
-	}
+	}, ""
 }
 
 // heatGrid is a GridXYZ over category positions.
@@ -420,17 +456,23 @@ func (g heatGrid) Z(c, r int) float64 { return g.z[r][c] }
 func (g heatGrid) X(c int) float64    { return float64(c) }
 func (g heatGrid) Y(r int) float64    { return float64(r) }
 
-// heatmaps draws mean cumulative results over the first two swept
-// parameters, one heatmap per strategy and level of further swept
-// parameters (at most maxHeatmaps), with a colour bar and the best cell
-// outlined.
-func (v *view) heatmaps() []*figure {
-	if len(v.ds.man.Swept) < 2 {
-		return nil
+// heatmaps draws the mean of m over the first two swept parameters, one
+// heatmap per strategy and level of further swept parameters (at most
+// maxHeatmaps), with a colour bar and the highest cell outlined. It
+// returns no figure and the reason when there are not two swept
+// parameters of two values or more, or no finite value to draw.
+func (v *view) heatmaps(m measure) ([]*figure, string) {
+	switch sw := v.ds.man.Swept; len(sw) {
+	case 0:
+		return nil, "it needs two swept parameters, and this batch sweeps none" + sweepHint
+	case 1:
+		return nil, "it needs two swept parameters, and this batch sweeps only " + sw[0] + sweepHint
 	}
 	ax, ay := v.axis(0), v.axis(1)
-	if len(ax.labels) < 2 || len(ay.labels) < 2 {
-		return nil
+	for k, a := range []axisValues{ax, ay} {
+		if len(a.labels) < 2 {
+			return nil, fmt.Sprintf("its swept parameter %s takes a single value", v.ds.man.Swept[k]) + sweepHint
+		}
 	}
 	keys, members := v.groups(2)
 	if len(keys) > maxHeatmaps {
@@ -450,11 +492,11 @@ func (v *view) heatmaps() []*figure {
 		for _, pd := range members[k] {
 			c := slices.Index(ax.labels, pd.mp.Swept[0].Value)
 			r := slices.Index(ay.labels, pd.mp.Swept[1].Value)
-			m := pd.cum.Mean
-			z[r][c] = m
-			if isFinite(m) {
-				lo, hi = math.Min(lo, m), math.Max(hi, m)
-				if bestR < 0 || m > z[bestR][bestC] {
+			x := m.stat(pd).Mean
+			z[r][c] = x
+			if isFinite(x) {
+				lo, hi = math.Min(lo, x), math.Max(hi, x)
+				if bestR < 0 || x > z[bestR][bestC] {
 					bestR, bestC = r, c
 				}
 			}
@@ -466,13 +508,17 @@ func (v *view) heatmaps() []*figure {
 			pad := math.Max(math.Abs(hi)*0.01, 1)
 			lo, hi = lo-pad, hi+pad
 		}
-		name := "heatmap_cumulative_results"
+		name := "heatmap_" + m.metric
 		if len(keys) > 1 {
 			name += "_" + strconv.Itoa(n+1)
 		}
-		sub := fmt.Sprintf("mean %s over %d replicate(s); outlined: best cell (%s=%s, %s=%s)",
-			v.horizonText(), v.ds.man.Replicates, v.shortSwept[0], ax.labels[bestC], v.shortSwept[1], ay.labels[bestR])
-		title := "Cumulative results by " + v.shortSwept[0] + " and " + v.shortSwept[1]
+		best, better := "best", "better"
+		if !m.standard {
+			best, better = "highest", "higher"
+		}
+		sub := fmt.Sprintf("mean %s over %d replicate(s); outlined: %s cell (%s=%s, %s=%s)",
+			m.when(v.horizonText()), v.ds.man.Replicates, best, v.shortSwept[0], ax.labels[bestC], v.shortSwept[1], ay.labels[bestR])
+		title := m.title + " by " + v.shortSwept[0] + " and " + v.shortSwept[1]
 		slice := sliceKey(members[k][0], 2, v.shortSwept)
 		if slice != "" {
 			sub = slice + ": " + sub
@@ -480,15 +526,18 @@ func (v *view) heatmaps() []*figure {
 		grid := heatGrid{z: z}
 		fs = append(fs, &figure{
 			name: name, title: title, subtitle: sub,
-			caption: fmt.Sprintf("Mean total results for every combination of %s and %s%s; brighter is better, the outlined cell is the best.",
-				v.ds.man.Swept[0], v.ds.man.Swept[1], strings.TrimSuffix(" ("+slice+")", " ()")),
-			body: func(c draw.Canvas) error { return drawHeatmap(c, v, grid, ax, ay, lo, hi, bestC, bestR) },
+			caption: fmt.Sprintf("Mean %s for every combination of %s and %s%s; brighter is %s, the outlined cell is the %s.",
+				m.phrase, v.ds.man.Swept[0], v.ds.man.Swept[1], strings.TrimSuffix(" ("+slice+")", " ()"), better, best),
+			body: func(c draw.Canvas) error { return drawHeatmap(c, v, m, grid, ax, ay, lo, hi, bestC, bestR) },
 		})
 	}
-	return fs
+	if len(fs) == 0 {
+		return nil, "no design point has a finite value of " + m.metric
+	}
+	return fs, ""
 }
 
-func drawHeatmap(c draw.Canvas, v *view, grid heatGrid, ax, ay axisValues, lo, hi float64, bestC, bestR int) error {
+func drawHeatmap(c draw.Canvas, v *view, m measure, grid heatGrid, ax, ay axisValues, lo, hi float64, bestC, bestR int) error {
 	cm := newViridis(lo, hi)
 	hm := plotter.NewHeatMap(grid, cm.Palette(256))
 	hm.Min, hm.Max = lo, hi
@@ -501,16 +550,16 @@ func drawHeatmap(c draw.Canvas, v *view, grid heatGrid, ax, ay axisValues, lo, h
 	if cols*rows <= maxCellLabels {
 		for r := range rows {
 			for col := range cols {
-				m := grid.Z(col, r)
-				if !isFinite(m) {
+				x := grid.Z(col, r)
+				if !isFinite(x) {
 					continue
 				}
-				cc, _ := cm.At(m)
+				cc, _ := cm.At(x)
 				txt := textStyle(10.5, false, textBlack)
 				if luminance(cc) < 0.45 {
 					txt.Color = whiteText
 				}
-				lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: float64(col), Y: float64(r)}}, Labels: []string{human(m)}})
+				lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: float64(col), Y: float64(r)}}, Labels: []string{human(x)}})
 				if err != nil {
 					return err
 				}
@@ -543,7 +592,7 @@ func drawHeatmap(c draw.Canvas, v *view, grid heatGrid, ax, ay axisValues, lo, h
 	main.Max.X -= heatmapBarSize
 	p.Draw(main)
 
-	bar := newPlot("", "mean "+cumulativeLabel)
+	bar := newPlot("", "mean "+m.label)
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 	bar.HideX()
 	bar.X.Padding, bar.Y.Padding = 0, 0
@@ -574,67 +623,90 @@ func (v *view) comparison() *figure {
 		caption: fmt.Sprintf("Each row is a %s, best first: on the left its total results %s, on the right how many partnerships it lost to departures. Bars are 95%% confidence intervals.",
 			word, v.horizonText()),
 		body: func(c draw.Canvas) error {
-			n := len(rows)
-			labels := make([]string, n)
-			for i, pd := range rows {
-				labels[n-1-i] = shorten(v.valueLabel(pd, 0), 38)
-			}
 			left := c
 			left.Max.X = c.Min.X + (c.Max.X-c.Min.X)*0.64
 			right := c
 			right.Min.X = left.Max.X + vg.Points(10)
-			for k, panel := range []struct {
-				canvas draw.Canvas
-				label  string
-				stat   func(*pointData) summary
-				colour int
-			}{
-				{left, cumulativeLabel, func(pd *pointData) summary { return pd.cum }, 3},
-				{right, resetsLabel, func(pd *pointData) summary { return pd.resets }, 4},
-			} {
-				p := newPlot(panel.label, "")
-				if k == 0 {
-					p.Y.Label.Text = v.legendHeading(0)
-				}
-				ticks := categoryTicks(labels)
-				if k == 1 {
-					for i := range ticks {
-						ticks[i].Label = ""
-					}
-				}
-				p.Y.Tick.Marker = ticks
-				p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-				var all, withCI errXY
-				for i, pd := range rows {
-					s := panel.stat(pd)
-					y := float64(n - 1 - i)
-					all.x, all.y = append(all.x, s.Mean), append(all.y, y)
-					if v.bands && s.hasCI() {
-						withCI.x, withCI.y = append(withCI.x, s.Mean), append(withCI.y, y)
-						withCI.lo, withCI.hi = append(withCI.lo, s.Lo), append(withCI.hi, s.Hi)
-					}
-				}
-				col := okabeIto[panel.colour]
-				if withCI.Len() > 0 {
-					bars, err := plotter.NewXErrorBars(withCI)
-					if err != nil {
-						return err
-					}
-					bars.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(2)}
-					bars.CapWidth = vg.Points(6)
-					p.Add(bars)
-				}
-				dots, err := plotter.NewScatter(xyPairs{all.x, all.y})
-				if err != nil {
-					return err
-				}
-				dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-				p.Add(dots)
-				p.Draw(panel.canvas)
+			if err := v.rankPanel(left, rows, cumulativeLabel, func(pd *pointData) summary { return pd.cum }, 3, true); err != nil {
+				return err
 			}
-			return nil
+			return v.rankPanel(right, rows, resetsLabel, func(pd *pointData) summary { return pd.resets }, 4, false)
 		},
 	}
+}
+
+// ranking is the requested strategies plot of m: one row per design point
+// (per strategy when points differ only by strategy), highest mean at
+// the top, with 95% confidence intervals; at most maxRows rows.
+func (v *view) ranking(m measure) *figure {
+	rows := slices.Clone(v.ds.points)
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := m.stat(rows[i]).Mean, m.stat(rows[j]).Mean
+		return a > b || (!math.IsNaN(a) && math.IsNaN(b))
+	})
+	note := ""
+	if len(rows) > maxRows {
+		note = fmt.Sprintf("; the %d highest of %d shown", maxRows, len(rows))
+		rows = rows[:maxRows]
+	}
+	words := v.pointWords()
+	return &figure{
+		name:     "strategies_" + m.metric,
+		title:    strings.ToUpper(words[:1]) + words[1:] + " ranked by " + m.phrase,
+		subtitle: v.spread("intervals") + "; highest at the top" + note,
+		caption: fmt.Sprintf("Each row is a %s, highest first: %s. Bars are 95%% confidence intervals.",
+			v.pointWord(), m.caption(v.horizonText())),
+		body: func(c draw.Canvas) error {
+			return v.rankPanel(c, rows, m.label, m.stat, 3, true)
+		},
+	}
+}
+
+// rankPanel draws rows (the first at the top) as dots at stat's mean
+// with horizontal 95% confidence intervals, in colour okabeIto[colour];
+// named says whether the rows are labelled.
+func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat func(*pointData) summary, colour int, named bool) error {
+	n := len(rows)
+	labels := make([]string, n)
+	for i, pd := range rows {
+		if named {
+			labels[n-1-i] = shorten(v.valueLabel(pd, 0), 38)
+		}
+	}
+	p := newPlot(label, "")
+	if named {
+		p.Y.Label.Text = v.legendHeading(0)
+	}
+	p.Y.Tick.Marker = categoryTicks(labels)
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	var all, withCI errXY
+	for i, pd := range rows {
+		s := stat(pd)
+		y := float64(n - 1 - i)
+		all.x, all.y = append(all.x, s.Mean), append(all.y, y)
+		if v.bands && s.hasCI() {
+			withCI.x, withCI.y = append(withCI.x, s.Mean), append(withCI.y, y)
+			withCI.lo, withCI.hi = append(withCI.lo, s.Lo), append(withCI.hi, s.Hi)
+		}
+	}
+	col := okabeIto[colour]
+	if withCI.Len() > 0 {
+		bars, err := plotter.NewXErrorBars(withCI)
+		if err != nil {
+			return err
+		}
+		bars.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(2)}
+		bars.CapWidth = vg.Points(6)
+		p.Add(bars)
+	}
+	dots, err := plotter.NewScatter(xyPairs{all.x, all.y})
+	if err != nil {
+		return err
+	}
+	dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+	p.Add(dots)
+	p.Draw(c)
+	return nil
 }
 
 type xyPairs struct{ x, y []float64 }
@@ -646,9 +718,76 @@ func (p xyPairs) XY(i int) (float64, float64) { return p.x[i], p.y[i] }
 // point's first scheduled departure to leaveAfter weeks after it, or
 // returns nil when no point schedules one.
 func (v *view) leave() *figure {
+	align := func(pd *pointData) int { return pd.leave }
+	return v.aroundEvent(align, func(what string) *figure {
+		return &figure{
+			name:  "leave_partnership_strength",
+			title: "Partnership strength around the scheduled departure",
+			caption: fmt.Sprintf("How the mean strength of partnerships drops when %s, and how fast it recovers: %d weeks before to %d weeks after the departure.",
+				what, leaveBefore, leaveAfter),
+		}
+	}, "partnership_strength", "weeks since the departure", strengthLabel, "each point's first scheduled departure")
+}
+
+// eventAlign is the step a requested event plot aligns a point on: its
+// first scheduled departure (as the standard plot), or when it has none
+// its earliest scheduled event of any kind within the run (1 ≤ step <
+// horizon), or -1.
+func eventAlign(pd *pointData) int {
+	if pd.leave >= 0 {
+		return pd.leave
+	}
+	e := -1
+	for _, ev := range pd.params.Events {
+		if ev.Step >= 1 && ev.Step < pd.params.Horizon && (e < 0 || ev.Step < e) {
+			e = ev.Step
+		}
+	}
+	return e
+}
+
+// event is the requested event plot of m's metric: the metric from
+// leaveBefore weeks before to leaveAfter weeks after each point's
+// eventAlign step. It returns nil and the reason when no point has an
+// event to align on; nil and "" when the standard departure plot
+// already shows it.
+func (v *view) event(m measure, drawn map[string]bool) (*figure, string) {
+	departures, some := true, false
+	for _, pd := range v.ds.points {
+		if e := eventAlign(pd); e >= 0 {
+			some = true
+			departures = departures && e == pd.leave
+		}
+	}
+	if !some {
+		return nil, "no design point has a scheduled event within its run (from week 1 to before its horizon)" + eventHint
+	}
+	if m.metric == "partnership_strength" && departures && drawn["leave_partnership_strength"] {
+		return nil, ""
+	}
+	word, fallback := "departure", "each point's first scheduled departure"
+	if !departures {
+		word, fallback = "event", "each point's first scheduled event"
+	}
+	return v.aroundEvent(eventAlign, func(what string) *figure {
+		return &figure{
+			name:  "event_" + m.metric,
+			title: m.metric + " around the scheduled " + word,
+			caption: fmt.Sprintf("Mean %s (%s) from %d weeks before to %d weeks after %s.",
+				m.metric, metricUnits[m.metric], leaveBefore, leaveAfter, what),
+		}
+	}, m.metric, "weeks since the "+word, metricLabel(m.metric), fallback), ""
+}
+
+// aroundEvent draws metric from leaveBefore weeks before to leaveAfter
+// weeks after step align(pd) of each point that has one (align(pd) ≥
+// 0), x = weeks since that step; fig names and titles the figure given
+// the text that says what happens at week 0. It returns nil when no
+// point has a step to align on.
+func (v *view) aroundEvent(align func(*pointData) int, fig func(what string) *figure, metric, xLabel, yLabel, fallback string) *figure {
 	var pts []*pointData
 	for _, pd := range v.ds.points {
-		if pd.leave >= 0 {
+		if align(pd) >= 0 {
 			pts = append(pts, pd)
 		}
 	}
@@ -656,36 +795,33 @@ func (v *view) leave() *figure {
 		return nil
 	}
 	shown, note := v.linePoints(pts)
-	what := v.departureText(pts)
-	return &figure{
-		name:     "leave_partnership_strength",
-		title:    "Partnership strength around the scheduled departure",
-		subtitle: "week 0: " + what + "; " + v.spread("bands") + note,
-		caption: fmt.Sprintf("How the mean strength of partnerships drops when %s, and how fast it recovers: %d weeks before to %d weeks after the departure.",
-			what, leaveBefore, leaveAfter),
-		body: func(c draw.Canvas) error {
-			p := newPlot("weeks since the departure", strengthLabel)
-			leg := newLegendBox(v.legendHeading(0))
-			for i, pd := range shown {
-				s := pd.series["partnership_strength"]
-				from, to := max(pd.leave-leaveBefore, 0), min(pd.leave+leaveAfter+1, len(s))
-				xs, mean, lo, hi := seriesColumns(s, from, to, pd.leave)
-				sty := lineStyle(i)
-				var band *plotter.Polygon
-				if v.bands {
-					band = addBand(p, xs, lo, hi, sty.Color)
-				}
-				line, err := addMeanLine(p, xs, mean, sty)
-				if err != nil {
-					return err
-				}
-				leg.add(v.valueLabel(pd, 0), lineThumbs(line, band)...)
+	what := v.eventText(pts, align, fallback)
+	f := fig(what)
+	f.subtitle = "week 0: " + what + "; " + v.spread("bands") + note
+	f.body = func(c draw.Canvas) error {
+		p := newPlot(xLabel, yLabel)
+		leg := newLegendBox(v.legendHeading(0))
+		for i, pd := range shown {
+			s := pd.series[metric]
+			at := align(pd)
+			from, to := max(at-leaveBefore, 0), min(at+leaveAfter+1, len(s))
+			xs, mean, lo, hi := seriesColumns(s, from, to, at)
+			sty := lineStyle(i)
+			var band *plotter.Polygon
+			if v.bands {
+				band = addBand(p, xs, lo, hi, sty.Color)
 			}
-			p.Add(&eventMarker{})
-			p.Draw(leg.splitRight(c))
-			return nil
-		},
+			line, err := addMeanLine(p, xs, mean, sty)
+			if err != nil {
+				return err
+			}
+			leg.add(v.valueLabel(pd, 0), lineThumbs(line, band)...)
+		}
+		p.Add(&eventMarker{})
+		p.Draw(leg.splitRight(c))
+		return nil
 	}
+	return f
 }
 
 // eventMarker draws a dashed vertical line at x = 0 across the plot.
@@ -699,16 +835,22 @@ func (eventMarker) Plot(c draw.Canvas, p *plot.Plot) {
 		xs, c.Min.Y, xs, c.Max.Y)
 }
 
-// departureText describes the departures the leave plot is aligned on.
-func (v *view) departureText(pts []*pointData) string {
+// eventText describes the events the points are aligned on: the event
+// at step align(pd) (a departure first), or fallback when the points are
+// aligned on different events.
+func (v *view) eventText(pts []*pointData, align func(*pointData) int, fallback string) string {
 	var texts []string
 	for _, pd := range pts {
-		t := "each point's first scheduled departure"
-		for _, e := range pd.params.Events {
-			if e.Step == pd.leave && e.Kind == sim.Leave {
-				t = fmt.Sprintf("%s leaves (week %d)", personText(e.Who.Org, e.Who.Role.String(), e.Who.Index), e.Step)
-				break
+		t := fallback
+		at := align(pd)
+		var found *sim.Event
+		for i, e := range pd.params.Events {
+			if e.Step == at && (found == nil || e.Kind == sim.Leave && found.Kind != sim.Leave) {
+				found = &pd.params.Events[i]
 			}
+		}
+		if found != nil {
+			t = eventWords(found) + fmt.Sprintf(" (week %d)", found.Step)
 		}
 		if !slices.Contains(texts, t) {
 			texts = append(texts, t)
@@ -717,7 +859,24 @@ func (v *view) departureText(pts []*pointData) string {
 	if len(texts) == 1 {
 		return texts[0]
 	}
-	return "each point's first scheduled departure"
+	return fallback
+}
+
+// eventWords says what a scheduled event does: "the leader of parent_ed
+// leaves", "food_bank joins the initiative", "policy.engagement is set to
+// 0.5".
+func eventWords(e *sim.Event) string {
+	switch e.Kind {
+	case sim.Leave:
+		return personText(e.Who.Org, e.Who.Role.String(), e.Who.Index) + " leaves"
+	case sim.Join:
+		return e.Org + " joins the initiative"
+	case sim.Exit:
+		return e.Org + " leaves the initiative"
+	case sim.Set:
+		return e.Param + " is set to " + e.Value
+	}
+	return e.Kind.String()
 }
 
 // personText names a position in words: "the leader of parent_ed",

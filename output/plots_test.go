@@ -23,16 +23,26 @@ func TestPlotKinds(t *testing.T) {
 		// texts must appear in the SVG of the named plot.
 		texts map[string][]string
 	}{
-		{sweep2, []string{"comparison", "heatmap_cumulative_results", "leave_partnership_strength",
-			"response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
+		// sweep2's requested plots come beside the standard ones; requests
+		// that a standard plot already answers add no file.
+		{sweep2, []string{"comparison", "event_arrangements_active", "heatmap_cross_org_trust", "heatmap_cumulative_results",
+			"leave_partnership_strength", "response_cumulative_results", "response_departures",
+			"timeseries_community_engagement", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
-				"timeseries_results":          {"7 of 8 design points shown", "95% confidence bands", "week", "results (effective service hours/week)"},
-				"heatmap_cumulative_results":  {"best cell (relationship_share=0.1, annual_turnover.staff=0.1)", "mean cumulative results"},
-				"leave_partnership_strength":  {"the leader of parent_ed leaves (week 8)", "weeks since the departure"},
-				"response_cumulative_results": {"policy.relationship_share (fraction)", "best of line", "annual_turnover.staff"},
+				"timeseries_results":              {"7 of 8 design points shown", "95% confidence bands", "week", "results (effective service hours/week)"},
+				"heatmap_cumulative_results":      {"best cell (relationship_share=0.1, annual_turnover.staff=0.1)", "mean cumulative results"},
+				"leave_partnership_strength":      {"the leader of parent_ed leaves (week 8)", "weeks since the departure"},
+				"response_cumulative_results":     {"policy.relationship_share (fraction)", "best of line", "annual_turnover.staff"},
+				"timeseries_community_engagement": {"community_engagement over time", "community_engagement (index, 0–1)", "week", "95% confidence bands"},
+				"response_departures":             {"Total departures per run by relationship_share", "total departures per run (people)", "highest of line", "policy.relationship_share (fraction)"},
+				"heatmap_cross_org_trust":         {"Final cross_org_trust by relationship_share and annual_turnover.staff", "mean in the last week over 3 replicate(s); outlined: highest cell", "mean final cross_org_trust (trust, 0–1)"},
+				"event_arrangements_active":       {"arrangements_active around the scheduled departure", "week 0: the leader of parent_ed leaves (week 8)", "weeks since the departure", "arrangements_active (arrangements)"},
 			}},
-		{strategies, []string{"comparison", "timeseries_cross_org_trust", "timeseries_results"},
-			map[string][]string{"comparison": {"Strategies ranked by cumulative results", "partnership resets (per run)", "grantor", "partner"}}},
+		{strategies, []string{"comparison", "strategies_funder_trust", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{
+				"comparison":              {"Strategies ranked by cumulative results", "partnership resets (per run)", "grantor", "partner"},
+				"strategies_funder_trust": {"Strategies ranked by final funder_trust", "final funder_trust (trust, 0–1)", "strategy", "grantor", "partner"},
+			}},
 		{single, []string{"timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"timeseries_results": {"one replicate per design point: lines without confidence bands", "baseline"}}},
 		{sweep1, []string{"comparison", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
@@ -40,6 +50,12 @@ func TestPlotKinds(t *testing.T) {
 		{sweep3, []string{"comparison", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
 			"leave_partnership_strength", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"heatmap_cumulative_results_2": {"funder_model=partnership: mean"}}},
+		// A request the plan cannot draw is left out; an event plot aligns
+		// on an event that is not a departure.
+		{unsupported, []string{"event_vacancies", "timeseries_cross_org_trust", "timeseries_results"},
+			map[string][]string{
+				"event_vacancies": {"vacancies around the scheduled event", "week 0: policy.engagement is set to 0.2 (week 4)", "weeks since the event", "vacancies (positions)"},
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.f.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ const question = "How do the initiative's results depend on how much its people 
 // render draws every figure of ds as PNG and SVG and the report that
 // shows them. Writer.Close and Redraw both call it.
 func render(ds *dataset) ([]plotFile, []byte, error) {
-	fs := figures(ds)
+	fs, notes := figures(ds)
 	// Figures share nothing but read-only data, so they are drawn
 	// concurrently; the results are kept in figure order.
 	drawn := make([][2][]byte, len(fs))
@@ -49,7 +49,7 @@ func render(ds *dataset) ([]plotFile, []byte, error) {
 			SVGFile: plotsName + "/" + f.name + ".svg",
 		})
 	}
-	report, err := renderReport(ds, figs)
+	report, err := renderReport(ds, figs, notes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,12 +83,22 @@ type reportRow struct {
 	Best                         bool
 }
 
+// reportStrategy says what one strategy changes.
+type reportStrategy struct {
+	Name, Description string
+	// Settings are the strategy's settings written name = value.
+	Settings []string
+}
+
 // reportData is what the report template shows.
 type reportData struct {
 	Scenario, Description string
 	Question              string
 	Summary               []string
 	Design                []string
+	Strategies            []reportStrategy
+	DesignAfter           []string
+	PlotNotes             []string
 	Word, WordTitle       string
 	Rows                  []reportRow
 	OneReplicate          bool
@@ -106,7 +116,7 @@ type reportData struct {
 	HorizonText           string
 }
 
-func renderReport(ds *dataset, figs []reportFigure) ([]byte, error) {
+func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte, error) {
 	v := newView(ds)
 	m := &ds.man
 	p := &ds.points[0].params
@@ -132,7 +142,8 @@ func renderReport(ds *dataset, figs []reportFigure) ([]byte, error) {
 		Policies:       policySentences(p),
 		Events:         eventSentences(p),
 	}
-	d.Design = v.designSentences()
+	d.Design, d.Strategies, d.DesignAfter = v.designSentences()
+	d.PlotNotes = plotNotes
 	d.Summary = v.summarySentences()
 	for i, pd := range ds.ranked {
 		row := reportRow{
@@ -176,28 +187,43 @@ func (v *view) summarySentences() []string {
 	return s
 }
 
-// designSentences say what the batch compares.
-func (v *view) designSentences() []string {
+// designSentences say what the batch compares: the strategies compared
+// (before), what each one changes (strategies), then the swept
+// parameters, the number of design points and which design point the
+// scenario's description is of (after).
+func (v *view) designSentences() (before []string, strategies []reportStrategy, after []string) {
 	m := &v.ds.man
-	var s []string
-	var strategies []string
+	var names []string
 	for _, pd := range v.ds.points {
-		if st := pd.mp.Strategy; st != "" && !containsString(strategies, st) {
-			strategies = append(strategies, st)
+		st := pd.mp.Strategy
+		if st == "" || containsString(names, st) {
+			continue
 		}
+		names = append(names, st)
+		rs := reportStrategy{Name: st, Description: pd.mp.StrategyDescription}
+		for _, x := range pd.mp.StrategySettings {
+			rs.Settings = append(rs.Settings, x.Name+" = "+x.Value)
+		}
+		strategies = append(strategies, rs)
 	}
-	if len(strategies) > 0 {
-		s = append(s, "Strategies compared: "+joinAnd(strategies)+".")
+	if len(names) > 0 {
+		before = append(before, "Strategies compared: "+joinAnd(names)+".")
 	}
 	for k, name := range m.Swept {
-		s = append(s, fmt.Sprintf("%s takes the values %s.", name, joinAnd(v.axis(k).labels)))
+		after = append(after, fmt.Sprintf("%s takes the values %s.", name, joinAnd(v.axis(k).labels)))
 	}
-	s = append(s, fmt.Sprintf("That makes %d %s, each run %d times with independent random seeds derived from base seed %d.",
+	after = append(after, fmt.Sprintf("That makes %d %s, each run %d times with independent random seeds derived from base seed %d.",
 		len(v.ds.points), v.pointWords(), m.Replicates, m.BaseSeed))
-	if len(m.Swept) > 0 || len(strategies) > 0 {
-		s = append(s, "The description below is of the first "+v.pointWord()+", "+v.ds.points[0].mp.Label+".")
+	first := "The description below is of the first " + v.pointWord() + ", " + v.ds.points[0].mp.Label
+	switch {
+	case len(names) > 0 && len(m.Swept) > 0:
+		after = append(after, first+"; the others differ from it in their strategy's settings, listed above, and in the swept values.")
+	case len(names) > 0:
+		after = append(after, first+"; the other strategies differ from it in their settings, listed above.")
+	case len(m.Swept) > 0:
+		after = append(after, first+"; the others differ from it only in the swept values.")
 	}
-	return s
+	return before, strategies, after
 }
 
 func containsString(ss []string, s string) bool {
@@ -343,19 +369,8 @@ func policySentences(p *sim.Params) []string {
 // eventSentences describe the scheduled events.
 func eventSentences(p *sim.Params) []string {
 	var out []string
-	for _, e := range p.Events {
-		var s string
-		switch e.Kind {
-		case sim.Leave:
-			s = personText(e.Who.Org, e.Who.Role.String(), e.Who.Index) + " leaves"
-		case sim.Join:
-			s = e.Org + " joins the initiative"
-		case sim.Exit:
-			s = e.Org + " leaves the initiative"
-		case sim.Set:
-			s = e.Param + " is set to " + e.Value
-		}
-		out = append(out, fmt.Sprintf("Week %d: %s.", e.Step, s))
+	for i := range p.Events {
+		out = append(out, fmt.Sprintf("Week %d: %s.", p.Events[i].Step, eventWords(&p.Events[i])))
 	}
 	return out
 }
@@ -409,6 +424,8 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-
 dt { color: var(--muted); }
 dd { margin: 0; word-break: break-all; }
 .note { color: var(--muted); font-size: 14px; }
+ul.strategies li { margin: 6px 0; }
+code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14px; background: #f0f3f6; padding: 0 3px; overflow-wrap: anywhere; }
 </style>
 </head>
 <body>
@@ -419,6 +436,11 @@ dd { margin: 0; word-break: break-all; }
 <h2>The question</h2>
 <p class="question">{{.Question}}</p>
 {{range .Design}}<p>{{.}}</p>
+{{end}}{{with .Strategies}}<ul class="strategies">
+{{range .}}<li><strong>{{.Name}}</strong>{{with .Description}}: {{.}}{{end}}
+{{if .Settings}}Sets {{range $i, $s := .Settings}}{{if $i}}, {{end}}<code>{{$s}}</code>{{end}}.{{else}}Sets nothing: the scenario's base parameters.{{end}}</li>
+{{end}}</ul>
+{{end}}{{range .DesignAfter}}<p>{{.}}</p>
 {{end}}
 <h2>What the simulations show</h2>
 {{range .Summary}}<p>{{.}}</p>
@@ -437,6 +459,10 @@ dd { margin: 0; word-break: break-all; }
 {{.SVG}}
 <figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
 </figure>
+{{end}}{{with .PlotNotes}}<p class="note">Plots the scenario asks for that this batch cannot draw:</p>
+<ul class="note">
+{{range .}}<li>{{.}}</li>
+{{end}}</ul>
 {{end}}
 <h2>The scenario</h2>
 <h3>Organizations</h3>

@@ -36,8 +36,8 @@ func TestReportContent(t *testing.T) {
 	if n := strings.Count(html, "<tr"); n != 1+8 {
 		t.Errorf("ranking table has %d rows, want a header and 8 design points", n-1)
 	}
-	if n := strings.Count(html, "<svg "); n != 6 {
-		t.Errorf("report.html has %d inline plots, want 6", n)
+	if n := strings.Count(html, "<svg "); n != 10 {
+		t.Errorf("report.html has %d inline plots, want 10", n)
 	}
 	for _, bad := range []string{"<script", `src="http`, `href="http`, "url(http", "@import", "<link", "<img", "<?xml"} {
 		if strings.Contains(html, bad) {

@@ -81,6 +81,11 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 				i, len(plan.Points[i].Swept), len(plan.Swept))
 		}
 	}
+	for i, r := range plan.Plots {
+		if err := checkPlot(r.Kind, r.Metric); err != nil {
+			return nil, fmt.Errorf("output: plot request %d: %w", i, err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
@@ -125,12 +130,24 @@ type tempCSV struct {
 	final string
 }
 
+// Modes of published files and directories: readable by everyone,
+// writable by the owner, whatever the umask (docs/OUTPUTS.md). Temporary
+// files would otherwise keep os.CreateTemp's 0600 after their rename.
+const (
+	fileMode os.FileMode = 0o644
+	dirMode  os.FileMode = 0o755
+)
+
 func (w *Writer) newTempFile(final string) (*os.File, error) {
 	f, err := os.CreateTemp(w.dir, "."+final+".*.tmp")
 	if err != nil {
 		return nil, err
 	}
 	w.temps = append(w.temps, f.Name())
+	if err := f.Chmod(fileMode); err != nil {
+		f.Close()
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -391,6 +408,9 @@ func (w *Writer) draw(ds *dataset) (plotsTemp, reportTemp string, err error) {
 		return "", "", err
 	}
 	w.temps = append(w.temps, plotsTemp)
+	if err := os.Chmod(plotsTemp, dirMode); err != nil {
+		return "", "", err
+	}
 	for _, p := range plots {
 		if err := writeSynced(filepath.Join(plotsTemp, p.name), p.data); err != nil {
 			return "", "", err
@@ -421,12 +441,16 @@ func (w *Writer) writeTemp(final string, data []byte) (string, error) {
 	return f.Name(), nil
 }
 
+// writeSynced writes a new file of mode fileMode and syncs it.
 func writeSynced(path string, data []byte) error {
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	err = f.Chmod(fileMode) // the umask may have taken bits away
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
