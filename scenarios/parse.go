@@ -420,33 +420,11 @@ func (d *decoder) sugar(a assign) []assign {
 func matching(p *sim.Params, name string) []sim.Spec {
 	var out []sim.Spec
 	for _, s := range p.Specs() {
-		if matchName(name, s.Name) {
+		if sim.MatchName(name, s.Name) {
 			out = append(out, s)
 		}
 	}
 	return out
-}
-
-// matchName mirrors sim.Params.Set's name matching: exact names, "*" for
-// one organization's name, and group prefixes of the per-role tables.
-func matchName(pattern, name string) bool {
-	ps, ns := strings.Split(pattern, "."), strings.Split(name, ".")
-	if len(ps) > len(ns) {
-		return false
-	}
-	for i := range ps {
-		if ps[i] != ns[i] && !(ps[i] == "*" && i == 1 && ns[0] == "org") {
-			return false
-		}
-	}
-	if len(ps) == len(ns) {
-		return true
-	}
-	if len(ns) != len(ps)+1 {
-		return false
-	}
-	_, err := sim.ParseRole(ns[len(ns)-1])
-	return err == nil
 }
 
 // unknownParam reports a name that addresses no parameter of p, naming the

@@ -58,7 +58,7 @@ func (s *Scenario) strategySettings(st *strategy) []batch.Setting {
 		for _, sp := range specs {
 			hit := false
 			for _, o := range s.overrides {
-				if matchName(o.name, sp.Name) {
+				if sim.MatchName(o.name, sp.Name) {
 					hit = true
 					break
 				}
