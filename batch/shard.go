@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -60,7 +61,15 @@ func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 // Block returns the runs of a plan of total runs that belong to s: run
 // indices first up to end-1.
 func (s Shard) Block(total int) (first, end int) {
-	return s.Index * total / s.Count, (s.Index + 1) * total / s.Count
+	return mulDiv(s.Index, total, s.Count), mulDiv(s.Index+1, total, s.Count)
+}
+
+// mulDiv is a*b/c for 0 <= a <= c and b >= 0, exact whatever the size of
+// a*b (a 128-bit product), so no shard count can overflow it.
+func mulDiv(a, b, c int) int {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int(q)
 }
 
 // DirName is the name of the shard's directory inside the directory of

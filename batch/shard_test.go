@@ -434,3 +434,28 @@ func TestShardWriterOrder(t *testing.T) {
 		t.Errorf("a failed Close left %v", entries)
 	}
 }
+
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"0/1", "3/4", " 2 / 16 ", "4/4", "-1/2", "1", "a/b", "/", "9999999999999999999/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh, err := ParseShard(s)
+		if err != nil {
+			return
+		}
+		if err := sh.Check(); err != nil {
+			t.Fatalf("ParseShard(%q) = %v, which Check refuses: %v", s, sh, err)
+		}
+		back, err := ParseShard(sh.String())
+		if err != nil || back != sh {
+			t.Fatalf("ParseShard(%q) = %v; its String %q parses to %v, %v", s, sh, sh.String(), back, err)
+		}
+		for _, total := range []int{0, 1, 7, 1 << 40} {
+			first, end := sh.Block(total)
+			if first < 0 || first > end || end > total {
+				t.Fatalf("shard %v of %d runs: block %d-%d", sh, total, first, end)
+			}
+		}
+	})
+}
