@@ -96,7 +96,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		shards = sorted
 	}
 	if len(problems) > 0 {
-		return &problemsError{head: fmt.Sprintf("cannot merge the %d shard director%s given", len(dirs), pluralY(len(dirs))), lines: problems}
+		return &problemsError{head: fmt.Sprintf("cannot merge (%d problem%s; nothing written)", len(problems), plural(len(problems))), lines: problems}
 	}
 
 	// Rebuild the batch's plan from the scenario text and overrides the
@@ -277,11 +277,4 @@ func sameDir(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
-}
-
-func pluralY(n int) string {
-	if n == 1 {
-		return "y"
-	}
-	return "ies"
 }
