@@ -342,8 +342,10 @@ func TestExecuteErrors(t *testing.T) {
 		bad := testPlan(t, 2, 2, 5)
 		bad.Points[1].Params.Trust.Decay = -1
 		err := Execute(context.Background(), t.TempDir(), bad, "fp", Options{Workers: 2}, func(Result) error { return nil })
-		if err == nil || !strings.Contains(err.Error(), "run 2") {
-			t.Fatalf("got %v, want an error naming run 2", err)
+		// Runs 2 and 3 (point 1) are both invalid and two workers race to
+		// report first; either name is right.
+		if err == nil || !strings.Contains(err.Error(), "run 2") && !strings.Contains(err.Error(), "run 3") {
+			t.Fatalf("got %v, want an error naming run 2 or run 3", err)
 		}
 	})
 	t.Run("empty", func(t *testing.T) {

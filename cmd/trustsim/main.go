@@ -23,6 +23,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustsim/trustsim/sim"
 	"io"
 	"os"
 	"os/signal"
@@ -231,32 +232,9 @@ func (a *app) report(err error) int {
 
 // suggest returns the command closest to name, or "" if none is close.
 func suggest(name string) string {
-	best, bestD := "", 3
+	var names []string
 	for _, c := range commands() {
-		if d := editDistance(name, c.name); d < bestD {
-			best, bestD = c.name, d
-		}
+		names = append(names, c.name)
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return sim.Suggest(name, names)
 }
