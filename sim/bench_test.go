@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/trustsim/trustsim/sim"
@@ -39,23 +40,35 @@ func cityParams() sim.Params {
 }
 
 // BenchmarkStep measures one weekly step of the city initiative in steady
-// state (after a year of warm-up) and reports person-steps per second.
+// state (after a warm-up of `warmup` weeks, when the number of ties has
+// levelled off) and reports person-steps per second.
 func BenchmarkStep(b *testing.B) {
+	const warmup = 200
 	p := cityParams()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	m, err := sim.New(p, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for range 52 {
-		m.Advance()
+	var met sim.Metrics
+	for range warmup {
+		met = m.Advance()
 	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// Live heap of the model in steady state, ties included (reported
+	// after the loop: ResetTimer drops metrics reported before it).
+	bytesPerPerson := float64(after.HeapAlloc-before.HeapAlloc) / float64(m.NumPeople())
+	tiesPerPerson := float64(met.Ties) / float64(m.NumPeople())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if m.Step() >= p.Horizon {
 			b.StopTimer()
 			m, _ = sim.New(p, uint64(i))
-			for range 52 {
+			for range warmup {
 				m.Advance()
 			}
 			b.StartTimer()
@@ -63,6 +76,8 @@ func BenchmarkStep(b *testing.B) {
 		m.Advance()
 	}
 	b.ReportMetric(float64(m.NumPeople())*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+	b.ReportMetric(bytesPerPerson, "B/person")
+	b.ReportMetric(tiesPerPerson, "ties/person")
 }
 
 // BenchmarkRun measures a whole 520-week run of the city initiative,
