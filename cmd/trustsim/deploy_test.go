@@ -211,11 +211,15 @@ type k8sDoc struct {
 		Name string `yaml:"name"`
 	} `yaml:"metadata"`
 	Spec struct {
-		CompletionMode string   `yaml:"completionMode"`
-		Completions    *int     `yaml:"completions"`
-		Parallelism    *int     `yaml:"parallelism"`
-		AccessModes    []string `yaml:"accessModes"`
-		Template       struct {
+		CompletionMode string `yaml:"completionMode"`
+		Completions    *int   `yaml:"completions"`
+		Parallelism    *int   `yaml:"parallelism"`
+		// PodReplacementPolicy and BackoffLimitPerIndex: a Job's
+		// replacement pods and retries.
+		PodReplacementPolicy string   `yaml:"podReplacementPolicy"`
+		BackoffLimitPerIndex *int     `yaml:"backoffLimitPerIndex"`
+		AccessModes          []string `yaml:"accessModes"`
+		Template             struct {
 			Spec podSpec `yaml:"spec"`
 		} `yaml:"template"`
 		podSpec `yaml:",inline"`
@@ -322,6 +326,15 @@ func TestKubernetesManifests(t *testing.T) {
 	spec := job.Spec
 	if spec.CompletionMode != "Indexed" || spec.Completions == nil || spec.Template.Spec.RestartPolicy != "Never" {
 		t.Fatalf("the shards' Job is not Indexed with completions and restartPolicy Never: %+v", spec)
+	}
+	// A replacement pod must not start while the pod it replaces is still
+	// terminating (up to terminationGracePeriodSeconds): two pods would
+	// work one shard's checkpoints at once.
+	if spec.PodReplacementPolicy != "Failed" {
+		t.Errorf("podReplacementPolicy = %q, want Failed: a replacement pod would run beside a terminating one", spec.PodReplacementPolicy)
+	}
+	if spec.BackoffLimitPerIndex == nil || *spec.BackoffLimitPerIndex < 1 {
+		t.Error("no backoffLimitPerIndex: one failing shard would use up every other shard's retries")
 	}
 	n := *spec.Completions
 	ctr := spec.Template.Spec.Containers[0]
