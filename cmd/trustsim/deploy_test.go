@@ -432,3 +432,79 @@ func TestClusterDocShowsTheScripts(t *testing.T) {
 		}
 	}
 }
+
+// dockerIgnored reports whether a .dockerignore's patterns exclude path
+// (slash-separated, relative to the build context): a pattern excludes
+// what it matches and everything below; "**" matches any number of
+// directories, "*" and "?" stay within one; a later "!" pattern
+// re-includes.
+func dockerIgnored(patterns []string, path string) bool {
+	ignored := false
+	for _, p := range patterns {
+		negate := strings.HasPrefix(p, "!")
+		p = strings.Trim(strings.TrimPrefix(p, "!"), "/")
+		var re strings.Builder
+		re.WriteString("^")
+		for i := 0; i < len(p); i++ {
+			switch {
+			case strings.HasPrefix(p[i:], "**/"):
+				re.WriteString("(.*/)?")
+				i += 2
+			case strings.HasPrefix(p[i:], "**"):
+				re.WriteString(".*")
+				i++
+			case p[i] == '*':
+				re.WriteString("[^/]*")
+			case p[i] == '?':
+				re.WriteString("[^/]")
+			default:
+				re.WriteString(regexp.QuoteMeta(p[i : i+1]))
+			}
+		}
+		re.WriteString("(/.*)?$")
+		if regexp.MustCompile(re.String()).MatchString(path) {
+			ignored = !negate
+		}
+	}
+	return ignored
+}
+
+func TestDockerIgnore(t *testing.T) {
+	// BuildKit reads deploy/Dockerfile.dockerignore for
+	// 'docker build -f deploy/Dockerfile .' in place of a .dockerignore
+	// at the context's root.
+	data, err := os.ReadFile(filepath.Join(deployDir, "Dockerfile.dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patterns []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			patterns = append(patterns, line)
+		}
+	}
+	tests := []struct {
+		path    string
+		ignored bool
+	}{
+		{"out/default/runs.csv", true},
+		{"out", true},
+		{".runs.csv.123.tmp", true},
+		{"results/my/.timeseries.csv.9.tmp", true},
+		{"results/my/.plots.old/a.png", true},
+		{"trustsim", true},
+		{"cmd/trustsim/trustsim.test", true},
+		// The build needs these; .git stamps the version (vcs.revision).
+		{".git/HEAD", false},
+		{"go.mod", false},
+		{"go.sum", false},
+		{"cmd/trustsim/main.go", false},
+		{"scenarios/bundled/default.toml", false},
+		{"sim/testdata/golden.csv", false},
+	}
+	for _, tt := range tests {
+		if got := dockerIgnored(patterns, tt.path); got != tt.ignored {
+			t.Errorf("%s: ignored %v, want %v", tt.path, got, tt.ignored)
+		}
+	}
+}
