@@ -68,6 +68,9 @@ type Writer struct {
 
 // Create starts the outputs of plan in dir, creating dir if needed. Only
 // temporary files (names starting with '.') are written until Close.
+// Temporary files and directories that an earlier process killed before
+// its Close or Abort left in dir are removed first (removeStale); dir must
+// not be written by another batch at the same time.
 func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	if plan == nil || len(plan.Points) == 0 || plan.Replicates < 1 {
 		return nil, errors.New("output: plan has no runs")
@@ -88,6 +91,9 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := removeStale(dir); err != nil {
+		return nil, fmt.Errorf("output: create %s: %w", dir, err)
 	}
 	w := &Writer{
 		dir:          dir,
@@ -110,6 +116,41 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 		return nil, w.failCreate(err)
 	}
 	return w, nil
+}
+
+// stalePatterns match the names of the temporary files and directories a
+// Writer (or Redraw) makes in the output directory: what a process killed
+// before it published or removed them leaves behind.
+var stalePatterns = []string{
+	"." + runsName + ".*.tmp",
+	"." + seriesName + ".*.tmp",
+	"." + aggregateName + ".*.tmp",
+	"." + manifestName + ".*.tmp",
+	"." + scenarioCopyName + ".*.tmp",
+	"." + reportName + ".*.tmp",
+	"." + plotsName + ".*.tmp",
+	"." + plotsName + ".old",
+}
+
+// removeStale removes from dir the leftovers of an earlier process that
+// match stalePatterns; nothing else in dir is touched.
+func removeStale(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		for _, pat := range stalePatterns {
+			if ok, _ := filepath.Match(pat, e.Name()); !ok {
+				continue
+			}
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("remove stale temporary %s: %w", e.Name(), err)
+			}
+			break
+		}
+	}
+	return nil
 }
 
 // aggregateColumns are the columns of aggregate.csv after the point's

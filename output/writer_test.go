@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +397,62 @@ func TestMainFiles(t *testing.T) {
 	}
 	if len(w.MainFiles()) == 0 {
 		t.Error("no main files")
+	}
+}
+
+// TestCreateRemovesStaleTemporaries checks that Create removes the
+// temporary files and directories a crashed earlier process left in the
+// output directory, and nothing else.
+func TestCreateRemovesStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	stale := []string{
+		".runs.csv.123.tmp", ".timeseries.csv.4.tmp", ".aggregate.csv.55.tmp",
+		".manifest.json.6.tmp", ".scenario.toml.77.tmp", ".report.html.8.tmp",
+		".plots.999.tmp/results.png", ".plots.old/results.png",
+	}
+	kept := []string{
+		"notes.txt", ".runs.csv.bak", "runs.csv.1.tmp", ".other.csv.1.tmp",
+		".partial/run-0.json", ".shard.tar.gz.1.tmp", "plots/results.png",
+	}
+	for _, name := range append(slices.Clone(stale), kept...) {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := Create(dir, sweep2.plan(t), Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for _, name := range stale {
+		top := strings.Split(name, "/")[0]
+		if _, err := os.Stat(filepath.Join(dir, top)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("stale %s survived Create (stat: %v)", top, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("Create removed %s: %v", name, err)
+		}
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	got := listDir(t, dir)
+	slices.Sort(got)
+	var want []string
+	for _, name := range kept {
+		for p := name; p != "."; p = filepath.Dir(p) {
+			want = append(want, p)
+		}
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("after Abort the directory holds %q, want %q", got, want)
 	}
 }
