@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
 
@@ -12,25 +13,30 @@ import (
 // cityParams is a city-wide initiative of about 10,000 people, the size of
 // the bundled bench-city scenario: 60 nonprofits of 100 positions, 4
 // funders, a backbone and a community of 4,000 people served.
-func cityParams() sim.Params {
+func cityParams() sim.Params { return scaledCity(60) }
+
+// scaledCity is the city initiative with n nonprofits of 100 positions,
+// one funder of 10 per 15 nonprofits, a backbone of 20 and a community of
+// 66 members per nonprofit: about 167 people per nonprofit.
+func scaledCity(n int) sim.Params {
 	p := sim.Default()
 	p.Horizon = 520
 	p.Orgs = nil
 	bb := sim.DefaultOrg("backbone", sim.Backbone)
 	bb.Positions = [sim.NumRoles]int{1, 19, 0, 0}
 	p.Orgs = append(p.Orgs, bb)
-	for k := range 4 {
+	for k := range max(1, n/15) {
 		f := sim.DefaultOrg(fmt.Sprintf("funder_%d", k), sim.Funder)
 		f.Positions = [sim.NumRoles]int{1, 9, 0, 0}
 		p.Orgs = append(p.Orgs, f)
 	}
-	for k := range 60 {
+	for k := range n {
 		o := sim.DefaultOrg(fmt.Sprintf("nonprofit_%02d", k), sim.Nonprofit)
 		o.Positions = [sim.NumRoles]int{1, 60, 39, 0}
 		p.Orgs = append(p.Orgs, o)
 	}
 	c := sim.DefaultOrg("community", sim.Community)
-	c.Positions = [sim.NumRoles]int{0, 0, 0, 4000}
+	c.Positions = [sim.NumRoles]int{0, 0, 0, 4000 * n / 60}
 	p.Orgs = append(p.Orgs, c)
 	p.History = []sim.History{{A: "nonprofit_00", B: "nonprofit_01", LeaderTie: true, StaffTies: 5, Trust: 0.7}}
 	p.Arrangement = []sim.Arrangement{{Name: "priority_access",
@@ -91,4 +97,42 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(p.People()*p.Horizon)*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+}
+
+// BenchmarkScale reports the time of one step, after 26 weeks of warm-up,
+// at about 1k, 10k and 100k people (1M with TRUSTSIM_BENCH_1M=1, which
+// needs about 2 GiB and a minute), at the default tie density and at a
+// denser one (relationship share 0.15, three colleague contacts a week).
+func BenchmarkScale(b *testing.B) {
+	sizes := []int{6, 60, 600}
+	if os.Getenv("TRUSTSIM_BENCH_1M") != "" {
+		sizes = append(sizes, 6000)
+	}
+	for _, n := range sizes {
+		for _, dense := range []bool{false, true} {
+			p := scaledCity(n)
+			name := "default"
+			if dense {
+				name = "dense"
+				p.Policy.RelationshipShare = 0.15
+				p.Network.ColleagueContacts = 3
+			}
+			b.Run(fmt.Sprintf("people=%d/%s", p.People(), name), func(b *testing.B) {
+				m, err := sim.New(p, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var met sim.Metrics
+				for range 26 {
+					met = m.Advance()
+				}
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					met = m.Advance()
+				}
+				b.ReportMetric(float64(m.NumPeople())*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+				b.ReportMetric(float64(met.Ties)/float64(m.NumPeople()), "ties/person")
+			})
+		}
+	}
 }
