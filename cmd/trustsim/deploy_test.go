@@ -508,3 +508,37 @@ func TestDockerIgnore(t *testing.T) {
 		}
 	}
 }
+
+// TestCIRunsTheNonRaceTests checks that .ci/run runs, without -race, the
+// tests that skip under the race detector (CI's main test step uses it).
+func TestCIRunsTheNonRaceTests(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join("..", "..", ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ pkg, test string }{
+		{"./scenarios", "TestDefaultIsQuick"},
+		{"./cmd/trustsim", "TestRunDefaultAsIs"},
+	}
+	runFlag := regexp.MustCompile(`-run[ =]'([^']*)'`)
+	for _, w := range want {
+		found := false
+		for _, line := range strings.Split(string(script), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || fields[0] != "go" || fields[1] != "test" || slices.Contains(fields, "-race") ||
+				!slices.Contains(fields, w.pkg) {
+				continue
+			}
+			m := runFlag.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			if re, err := regexp.Compile(m[1]); err == nil && re.MatchString(w.test) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf(".ci/run has no 'go test -run ... %s' step without -race that runs %s (it skips under -race)", w.pkg, w.test)
+		}
+	}
+}
