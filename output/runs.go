@@ -24,7 +24,8 @@ type runSummary struct {
 	// from, or -1 when the point has none (see leaveStep).
 	LeaveStep int
 	// RecoveryWeeks is the recovery time (see recoveryWeeks), or -1 when
-	// there is no Leave event or partnership strength never recovers.
+	// there is no Leave event, partnership strength was 0 before it, or
+	// strength never recovers.
 	RecoveryWeeks int
 }
 
@@ -73,9 +74,14 @@ func leaveStep(events []sim.Event, steps int) int {
 // e until partnership strength is back to its level at step e-1: the
 // smallest d ≥ 0 with partnership_strength(e+d) ≥ partnership_strength(e-1),
 // or -1 when that never happens within the run. d = 0 means the departure
-// did not lower partnership strength at all.
+// did not lower partnership strength at all. It is also -1 when strength
+// was 0 at step e-1: with no partnership to lose there is nothing to
+// recover from, and 0 ≥ 0 would otherwise claim an immediate recovery.
 func recoveryWeeks(steps []sim.Metrics, e int) int {
 	before := steps[e-1].PartnershipStrength
+	if before <= 0 {
+		return -1
+	}
 	for t := e; t < len(steps); t++ {
 		if steps[t].PartnershipStrength >= before {
 			return t - e

@@ -197,6 +197,8 @@ func TestRecoveryWeeks(t *testing.T) {
 		{"back above", strength(0.4, 0.1, 0.45), 1, 1},
 		{"never back", strength(0.5, 0.1, 0.2, 0.49), 1, -1},
 		{"event at last step", strength(0.5, 0.2), 1, -1},
+		{"no partnership before the departure", strength(0.3, 0, 0, 0), 2, -1},
+		{"no partnership before, one after", strength(0, 0, 0.2), 1, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
