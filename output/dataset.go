@@ -39,7 +39,7 @@ type pointData struct {
 	// leave is the step of the point's Leave event (leaveStep), or -1.
 	leave int
 	// Per run, in replicate order, from runs.csv.
-	cumRuns, resetRuns, departureRuns, recoveryRuns []float64
+	cumRuns, resetRuns, departureRuns []float64
 	// cum, resets and departures summarize cumulative_results,
 	// partnership_resets and departures per run over the replicates;
 	// resetShare is the share of runs with at least one partnership reset.
@@ -279,9 +279,10 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		if err != nil {
 			return csvError(r, resetCol, "partnership_resets: %v", err)
 		}
-		recovery := math.NaN()
+		// Nothing is drawn from recovery_weeks, but a malformed value
+		// means the file is not what Close wrote.
 		if rec[recCol] != "" {
-			if recovery, err = strconv.ParseFloat(rec[recCol], 64); err != nil {
+			if _, err := strconv.Atoi(rec[recCol]); err != nil {
 				return csvError(r, recCol, "recovery_weeks: %v", err)
 			}
 		}
@@ -289,7 +290,6 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
 		pd.departureRuns = append(pd.departureRuns, departures)
-		pd.recoveryRuns = append(pd.recoveryRuns, recovery)
 		n++
 	}
 	if n != len(ds.man.Runs) {

@@ -234,6 +234,11 @@ func TestRedrawErrors(t *testing.T) {
 	t.Parallel()
 	dir := sharedBatch(t, single)
 	runs := readFile(t, filepath.Join(dir, runsName))
+	// badRecovery is runs.csv with a recovery_weeks (the last column)
+	// that is not a number.
+	rows := strings.Split(string(runs), "\r\n")
+	rows[1] = rows[1][:strings.LastIndexByte(rows[1], ',')+1] + "soon"
+	badRecovery := strings.Join(rows, "\r\n")
 	tests := []struct {
 		name    string
 		file    string
@@ -243,6 +248,7 @@ func TestRedrawErrors(t *testing.T) {
 		{"missing manifest", manifestName, "", "manifest.json"},
 		{"truncated runs", runsName, string(runs[:bytes.IndexByte(runs, '\n')+1]), "incomplete"},
 		{"wrong header", aggregateName, "point,step\n", "header"},
+		{"bad recovery_weeks", runsName, badRecovery, "recovery_weeks"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
