@@ -158,11 +158,11 @@ func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) 
 	m.FirstRun, m.EndRun = s.Block(m.Runs)
 	m.Archive = ShardArchiveName
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create shard directory: %w", err)
+		return nil, fmt.Errorf("create shard directory %s: %w", dir, err)
 	}
 	f, err := os.CreateTemp(dir, "."+ShardArchiveName+".*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("create shard archive: %w", err)
+		return nil, fmt.Errorf("create shard archive in %s: %w", dir, err)
 	}
 	w := &ShardWriter{dir: dir, man: m, f: f, sum: sha256.New(), next: m.FirstRun}
 	w.size = &countingWriter{w: io.MultiWriter(f, w.sum)}

@@ -461,3 +461,45 @@ func TestRunFlagsReachTheBatch(t *testing.T) {
 		t.Errorf("timeseries.csv has %d rows, want 3", rows)
 	}
 }
+
+// TestErrorsNameTheirContextOnce checks that a failing command says what
+// failed and where once: "trustsim: output: redraw D: open D/manifest.json"
+// rather than the same context twice.
+func TestErrorsNameTheirContextOnce(t *testing.T) {
+	tmp := t.TempDir()
+	empty := filepath.Join(tmp, "emptyd")
+	afile := filepath.Join(tmp, "afile")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(afile, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		path string // named once in the error (as "path:")
+	}{
+		{"plot an empty directory", []string{"plot", empty}, empty},
+		{"run into a file", []string{"run", small, "--quiet", "--out", afile}, afile},
+		{"shard into a file", []string{"run", small, "--quiet", "--shard", "0/2", "--out", afile}, filepath.Join(afile, "shards", "shard-0-of-2")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := trustsim(t, tt.args...)
+			if code == exitOK {
+				t.Fatalf("trustsim %q succeeded", tt.args)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			line := lines[len(lines)-1]
+			if n := strings.Count(line, tt.path+":"); n != 1 {
+				t.Errorf("the error names %s %d times, want once:\n%s", tt.path, n, line)
+			}
+			for _, word := range []string{"output:", "redraw", "create"} {
+				if strings.Count(line, word) > 1 {
+					t.Errorf("the error says %q more than once:\n%s", word, line)
+				}
+			}
+		})
+	}
+}

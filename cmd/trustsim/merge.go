@@ -154,7 +154,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		Start:        start,
 	})
 	if err != nil {
-		return fmt.Errorf("create output in %s: %w", out, err)
+		return err // output's errors name out
 	}
 	total := plan.NumRuns()
 	var prog *progress
@@ -196,7 +196,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if err := w.Close(a.now()); err != nil {
-		return fmt.Errorf("write output in %s: %w", out, err)
+		return err // output's errors name out
 	}
 	fmt.Fprintf(a.stdout, "Results in %s: %s\n", out, strings.Join(w.MainFiles(), ", "))
 	return nil

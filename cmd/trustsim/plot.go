@@ -32,11 +32,12 @@ Example:
 				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 					return &inputError{fmt.Errorf("%s is not a batch's output directory", dir)}
 				}
+				// Redraw's errors name dir already.
 				if err := output.Redraw(dir); err != nil {
 					if errors.Is(err, fs.ErrNotExist) {
-						return &inputError{fmt.Errorf("redraw %s: %w", dir, err)}
+						return &inputError{err}
 					}
-					return fmt.Errorf("redraw %s: %w", dir, err)
+					return err
 				}
 				fmt.Fprintf(a.stdout, "Redrew %s\n", dir)
 				return nil

@@ -160,7 +160,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		Start:        a.now(),
 	})
 	if err != nil {
-		return fmt.Errorf("create output in %s: %w", dir, err)
+		return err // output's errors name dir
 	}
 
 	total := plan.NumRuns()
@@ -182,7 +182,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		return f.failed(ctx, a, err, dir, total)
 	}
 	if err := w.Close(a.now()); err != nil {
-		return fmt.Errorf("write output in %s: %w", dir, err)
+		return err // output's errors name dir
 	}
 	if err := batch.RemovePartial(dir); err != nil {
 		return err

@@ -227,7 +227,7 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		Start:          batch.FormatTime(a.now()),
 	})
 	if err != nil {
-		return fmt.Errorf("create shard in %s: %w", dir, err)
+		return err // CreateShard's errors name dir
 	}
 	opt, finish := f.options(a)
 	err = batch.ExecuteShard(ctx, dir, j.plan, j.shard, j.fingerprint, opt, w.Add)
