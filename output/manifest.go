@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
@@ -185,7 +184,7 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		Invocation: invocation{
 			Command: append([]string{}, meta.Command...),
 			Workers: meta.Workers,
-			Start:   formatTime(meta.Start),
+			Start:   batch.FormatTime(meta.Start),
 		},
 	}
 	for i, r := range plan.Plots {
@@ -199,14 +198,6 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		m.Runs[i] = manifestRun{Index: r.Index, Point: r.Point, Replicate: r.Replicate, Seed: r.Seed}
 	}
 	return m
-}
-
-// formatTime writes t in UTC, RFC 3339, or "" for the zero time.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 func newManifestPoint(pt *batch.Point) manifestPoint {

@@ -387,7 +387,7 @@ func (w *Writer) Close(end time.Time) (err error) {
 			return err
 		}
 	}
-	w.man.Invocation.End = formatTime(end)
+	w.man.Invocation.End = batch.FormatTime(end)
 	man, err := encodeManifest(&w.man)
 	if err != nil {
 		return err
