@@ -142,7 +142,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // CreateShard starts the results of shard m.Shard() of plan in dir,
-// creating dir if needed. It fills in the manifest's format, batch size
+// creating dir if needed, and removes the temporary archive and manifest
+// files a process killed while writing the shard left there (one shard
+// directory is written by one process at a time). It fills in the manifest's format, batch size
 // and run range from plan; the caller fills in the rest (program,
 // fingerprint, scenario, overrides, command, workers, start).
 func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) {
@@ -159,6 +161,9 @@ func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) 
 	m.Archive = ShardArchiveName
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create shard directory %s: %w", dir, err)
+	}
+	if err := removeStaleTemporaries(dir); err != nil {
+		return nil, err
 	}
 	f, err := os.CreateTemp(dir, "."+ShardArchiveName+".*.tmp")
 	if err != nil {
@@ -177,6 +182,26 @@ func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) 
 		return nil, fmt.Errorf("write shard archive: %w", err)
 	}
 	return w, nil
+}
+
+// removeStaleTemporaries removes the temporary files of a ShardWriter
+// that never reached Close or Abort: ".results.gob.gz.*.tmp" and
+// ".shard.json.*.tmp" in dir.
+func removeStaleTemporaries(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read shard directory: %w", err)
+	}
+	for _, e := range entries {
+		for _, final := range []string{ShardArchiveName, ShardManifestName} {
+			if ok, _ := filepath.Match("."+final+".*.tmp", e.Name()); ok {
+				if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+					return fmt.Errorf("remove stale temporary file: %w", err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Add appends a finished run. Runs must arrive in run-index order and

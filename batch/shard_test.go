@@ -435,6 +435,50 @@ func TestShardWriterOrder(t *testing.T) {
 	}
 }
 
+// TestCreateShardRemovesStaleTemporaries checks that a shard started in
+// a directory where an earlier process was killed (kill -9, a lost node)
+// while writing removes that process's temporary files, and nothing else.
+func TestCreateShardRemovesStaleTemporaries(t *testing.T) {
+	plan := testPlan(t, 1, 4, 5)
+	dir := t.TempDir()
+	stale := []string{
+		"." + ShardArchiveName + ".123456.tmp",
+		"." + ShardManifestName + ".987.tmp",
+	}
+	kept := []string{ShardManifestName, ShardArchiveName, "notes.txt", ".results.gob.gz.keep"}
+	for _, name := range append(slices.Clone(stale), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := CreateShard(dir, plan, ShardManifest{Fingerprint: "fp", ShardIndex: 0, ShardCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for _, name := range stale {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stale %s is still there (%v)", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+	// The new archive's own temporary file is the only one left.
+	var tmps []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			tmps = append(tmps, e.Name())
+		}
+	}
+	if len(tmps) != 1 || tmps[0] != filepath.Base(w.f.Name()) {
+		t.Errorf("temporary files %v, want only the new archive's %s", tmps, filepath.Base(w.f.Name()))
+	}
+}
+
 func FuzzParseShard(f *testing.F) {
 	for _, s := range []string{"0/1", "3/4", " 2 / 16 ", "4/4", "-1/2", "1", "a/b", "/", "9999999999999999999/1"} {
 		f.Add(s)
