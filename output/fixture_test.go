@@ -246,14 +246,24 @@ var testStart = time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
 // returns the plan.
 func writeBatch(t testing.TB, f fixture, dir string, workers int) *batch.Plan {
 	t.Helper()
-	plan := f.plan(t)
-	meta := Meta{
+	return writeBatchMeta(t, f, dir, fixtureMeta(f, workers), testStart.Add(90*time.Second))
+}
+
+// fixtureMeta is the Meta writeBatch gives the fixture's batch.
+func fixtureMeta(f fixture, workers int) Meta {
+	return Meta{
 		ScenarioText: []byte("# scenario " + f.name + "\nname = \"" + f.name + "\"\n"),
 		ScenarioFile: "scenarios/" + f.name + ".toml",
 		Command:      []string{"trustsim", "run", "scenarios/" + f.name + ".toml", "--workers", strconv.Itoa(workers), "--out", "out dir"},
 		Workers:      workers,
 		Start:        testStart,
 	}
+}
+
+// writeBatchMeta is writeBatch with the given Meta and end time.
+func writeBatchMeta(t testing.TB, f fixture, dir string, meta Meta, end time.Time) *batch.Plan {
+	t.Helper()
+	plan := f.plan(t)
 	w, err := Create(dir, plan, meta)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +280,7 @@ func writeBatch(t testing.TB, f fixture, dir string, workers int) *batch.Plan {
 			t.Fatal(err)
 		}
 	}
-	if err := w.Close(testStart.Add(90 * time.Second)); err != nil {
+	if err := w.Close(end); err != nil {
 		t.Fatal(err)
 	}
 	return plan

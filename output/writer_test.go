@@ -462,3 +462,81 @@ func TestCreateRemovesStaleTemporaries(t *testing.T) {
 		t.Errorf("after Abort the directory holds %q, want %q", got, want)
 	}
 }
+
+// TestWhatMayDiffer writes one scenario text twice, read through another
+// path, with another command line, worker count and times, and checks
+// that only what docs/OUTPUTS.md says may differ does.
+func TestWhatMayDiffer(t *testing.T) {
+	t.Parallel()
+	a, b := t.TempDir(), t.TempDir()
+	writeBatch(t, single, a, 1)
+	mb := fixtureMeta(single, 3)
+	mb.ScenarioFile = "/home/someone/copy of single.toml"
+	mb.Command = []string{"trustsim", "run", mb.ScenarioFile, "--workers", "3", "--out", "elsewhere"}
+	mb.Start = testStart.Add(48 * time.Hour)
+	writeBatchMeta(t, single, b, mb, mb.Start.Add(time.Hour))
+
+	var ma, mbm map[string]json.RawMessage
+	for _, x := range []struct {
+		dir string
+		m   *map[string]json.RawMessage
+	}{{a, &ma}, {b, &mbm}} {
+		if err := json.Unmarshal(readFile(t, filepath.Join(x.dir, manifestName)), x.m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	for k := range ma {
+		if !bytes.Equal(ma[k], mbm[k]) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	if want := []string{"invocation", "scenario_file"}; !slices.Equal(keys, want) {
+		t.Errorf("manifest keys that differ: %q, want %q", keys, want)
+	}
+
+	names := listDir(t, a)
+	if !slices.Equal(names, listDir(t, b)) {
+		t.Fatalf("different files: %v and %v", names, listDir(t, b))
+	}
+	var files []string
+	for _, n := range names {
+		pa, pb := filepath.Join(a, n), filepath.Join(b, n)
+		if st, _ := os.Stat(pa); st.IsDir() || bytes.Equal(readFile(t, pa), readFile(t, pb)) {
+			continue
+		}
+		files = append(files, n)
+	}
+	if want := []string{manifestName, reportName}; !slices.Equal(files, want) {
+		t.Errorf("files that differ: %q, want %q", files, want)
+	}
+	// The report differs only in the lines that show the command and the
+	// scenario file.
+	la := strings.Split(string(readFile(t, filepath.Join(a, reportName))), "\n")
+	lb := strings.Split(string(readFile(t, filepath.Join(b, reportName))), "\n")
+	if len(la) != len(lb) {
+		t.Fatalf("reports have %d and %d lines", len(la), len(lb))
+	}
+	for i := range la {
+		if la[i] != lb[i] && !strings.Contains(lb[i], "elsewhere") && !strings.Contains(lb[i], "copy of single.toml") {
+			t.Errorf("report line %d differs beyond command and scenario file:\n%s\n%s", i+1, la[i], lb[i])
+		}
+	}
+
+	// docs/OUTPUTS.md names every key and file that may differ in its
+	// paragraph on comparing batches.
+	doc := string(readFile(t, filepath.Join("..", "docs", "OUTPUTS.md")))
+	start := strings.Index(doc, "may differ between two batches")
+	if start < 0 {
+		t.Fatal("docs/OUTPUTS.md has no paragraph on what may differ between two batches")
+	}
+	start = strings.LastIndex(doc[:start], "\n\n") + 2
+	end := start + strings.Index(doc[start:], "\n\n")
+	para := doc[start:end]
+	for _, k := range append(keys, reportName) {
+		if !strings.Contains(para, "`"+k+"`") {
+			t.Errorf("docs/OUTPUTS.md's paragraph on what may differ does not name `%s`:\n%s", k, para)
+		}
+	}
+}
