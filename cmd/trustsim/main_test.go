@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -501,5 +503,64 @@ func TestErrorsNameTheirContextOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFormatVersion(t *testing.T) {
+	exe := func() string { return "9f8e7d6c5b4a" }
+	tail := " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+	tests := []struct {
+		name string
+		bi   buildVersion
+		want string
+	}{
+		{"release", buildVersion{version: "v0.3.0", rev: "1a2b3c4d5e6f7a8b"},
+			"trustsim v0.3.0 (rev 1a2b3c4d5e6f)" + tail},
+		{"release without VCS", buildVersion{version: "v0.3.0"},
+			"trustsim v0.3.0" + tail},
+		// Builds that a version and revision do not identify carry a
+		// digest of the executable, so that two of them never pass for
+		// one another in a fingerprint.
+		{"modified", buildVersion{version: "v0.3.0", rev: "1a2b3c4d5e6f7a8b", modified: true},
+			"trustsim v0.3.0 (rev 1a2b3c4d5e6f, modified, exe 9f8e7d6c5b4a)" + tail},
+		{"devel with VCS", buildVersion{version: "(devel)", rev: "1a2b3c4d5e6f7a8b"},
+			"trustsim (devel) (rev 1a2b3c4d5e6f, exe 9f8e7d6c5b4a)" + tail},
+		{"devel, -buildvcs=false", buildVersion{version: "(devel)"},
+			"trustsim (devel) (exe 9f8e7d6c5b4a)" + tail},
+		{"no build information", buildVersion{},
+			"trustsim (devel) (exe 9f8e7d6c5b4a)" + tail},
+	}
+	for _, tt := range tests {
+		if got := formatVersion(tt.bi, exe); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestVersionIdentifiesTheExecutable checks that this (devel) test
+// binary's version carries the SHA-256 of the executable, and that
+// shard.json records the version 'trustsim version' prints.
+func TestVersionIdentifiesTheExecutable(t *testing.T) {
+	path, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skip(err)
+	}
+	sum := sha256.Sum256(data)
+	stdout, _ := mustRun(t, "version")
+	if want := "exe " + hex.EncodeToString(sum[:])[:12]; !strings.Contains(stdout, want) {
+		t.Errorf("trustsim version = %q, want it to name %q", stdout, want)
+	}
+	out := t.TempDir()
+	mustRun(t, "run", small, "--quiet", "--set", "horizon=5", "--shard", "0/2", "--out", out)
+	m, err := batch.ReadShardManifest(filepath.Join(out, "shards", "shard-0-of-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != strings.TrimSpace(stdout) {
+		t.Errorf("shard.json version %q, trustsim version %q", m.Version, strings.TrimSpace(stdout))
 	}
 }
