@@ -898,11 +898,30 @@ func (d *decoder) strategies(n *node) {
 			}
 		}
 		q := d.p.Clone()
+		var earlier []specSet
 		for _, a := range settings {
 			for _, x := range d.sugar(a) {
 				if !d.apply1(&q, x, false) {
 					ok = false
 				}
+				// A setting may narrow an earlier group or org.* setting
+				// (it wins, being applied later); any other overlap sets
+				// one parameter twice, and the settings recorded with the
+				// strategy's points would contradict each other.
+				mine := newSpecSet(d.p, x)
+				for _, e := range earlier {
+					if !mine.overlaps(e) || mine.narrows(e) {
+						continue
+					}
+					if e.a.name == x.name {
+						d.errorf(x.key, x.name, "set each parameter once in a strategy", "set twice (first at line %d)", e.a.key.line)
+					} else {
+						d.errorf(x.key, x.name, "set each parameter once in a strategy; a more specific name may follow a group or org.* name", "also set as %q (line %d)", e.a.name, e.a.key.line)
+					}
+					ok = false
+					break
+				}
+				earlier = append(earlier, mine)
 				st.settings = append(st.settings, x)
 			}
 		}
@@ -918,27 +937,36 @@ func (d *decoder) sweeps(n *node) {
 		return
 	}
 	d.s.sweepAt = n.key
-	byName := map[string]pos{}
+	// Names are compared by the parameters they address, so that
+	// "org.*.annual_turnover.staff" and "org.parent_ed.annual_turnover"
+	// are seen to share org.parent_ed.annual_turnover.staff.
+	var byStrategy, swept []specSet
 	for _, st := range d.s.strategies {
 		for _, a := range st.settings {
-			if _, ok := byName[a.name]; !ok {
-				byName[a.name] = a.key
-			}
+			byStrategy = append(byStrategy, newSpecSet(d.p, a))
 		}
 	}
-	swept := map[string]pos{}
 	for _, a := range d.flatten("", n, nil, true) {
-		if prev, dup := swept[a.name]; dup {
-			d.errorf(a.key, a.name, "sweep each parameter once", "swept twice (first at line %d)", prev.line)
-			continue
-		}
-		swept[a.name] = a.key
-		if prev, both := byName[a.name]; both {
-			d.errorf(a.key, a.name, "sweep a parameter or set it in strategies, not both", "also set by a strategy (line %d)", prev.line)
-			continue
-		}
 		if len(matching(d.p, a.name)) == 0 {
 			d.unknownParam(d.p, a.key, a.name, false)
+			continue
+		}
+		mine := newSpecSet(d.p, a)
+		if prev := mine.firstOverlap(swept); prev != nil {
+			if prev.a.name == a.name {
+				d.errorf(a.key, a.name, "sweep each parameter once", "swept twice (first at line %d)", prev.a.key.line)
+			} else {
+				d.errorf(a.key, a.name, "sweep each parameter once", "also swept as %q (line %d)%s", prev.a.name, prev.a.key.line, mine.common(*prev))
+			}
+			continue
+		}
+		swept = append(swept, mine)
+		if prev := mine.firstOverlap(byStrategy); prev != nil {
+			if prev.a.name == a.name {
+				d.errorf(a.key, a.name, "sweep a parameter or set it in strategies, not both", "also set by a strategy (line %d)", prev.a.key.line)
+			} else {
+				d.errorf(a.key, a.name, "sweep a parameter or set it in strategies, not both", "also set by a strategy as %q (line %d)%s", prev.a.name, prev.a.key.line, mine.common(*prev))
+			}
 			continue
 		}
 		sw := sweep{name: a.name, key: a.key}
@@ -965,7 +993,7 @@ func (d *decoder) sweeps(n *node) {
 			d.errorf(a.at, a.name, "want a list of values such as [0, 0.05, 0.1] or a range {from = 0, to = 0.3, step = 0.05}", "got %s, which is not a sweep", a.node.describe())
 			continue
 		}
-		ok := true
+		ok := d.distinct(sw)
 		for _, v := range sw.values {
 			q := d.p.Clone()
 			if !d.apply(&q, v, false) {
@@ -976,6 +1004,104 @@ func (d *decoder) sweeps(n *node) {
 			d.s.sweeps = append(d.s.sweeps, sw)
 		}
 	}
+}
+
+// distinct reports a value that a sweep repeats: it would make design
+// points identical to others, with identical labels. Values are compared
+// as values (0.01 and 1e-2 are one value, and so are 2 and 2.0).
+func (d *decoder) distinct(sw sweep) bool {
+	first := map[any]assign{}
+	for _, v := range sw.values {
+		k := v.value
+		switch x := v.value.(type) {
+		case int64:
+			k = float64(x)
+		case float64:
+			k = x + 0 // -0 is 0
+		}
+		prev, dup := first[k]
+		if !dup {
+			first[k] = v
+			continue
+		}
+		if prev.at == v.at {
+			// Values of a range share its position: rounding to 12
+			// significant digits made two steps one value.
+			d.errorf(v.at, sw.name, "use a step that the values can show (12 significant digits)", "the range repeats the value %s", v.text)
+		} else {
+			d.errorf(v.at, sw.name, "list each value once", "%s repeats the value %s (line %d, column %d)", v.text, prev.text, prev.at.line, prev.at.col)
+		}
+		return false
+	}
+	return true
+}
+
+// specSet is the set of parameters (spec names) that a setting addresses.
+type specSet struct {
+	a     assign
+	names map[string]bool
+	order []string
+}
+
+func newSpecSet(p *sim.Params, a assign) specSet {
+	s := specSet{a: a, names: map[string]bool{}}
+	for _, sp := range matching(p, a.name) {
+		s.names[sp.Name] = true
+		s.order = append(s.order, sp.Name)
+	}
+	return s
+}
+
+func (s specSet) overlaps(o specSet) bool {
+	for n := range s.names {
+		if o.names[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// narrows reports whether s addresses some, not all, of the parameters
+// that o addresses, and nothing else.
+func (s specSet) narrows(o specSet) bool {
+	if len(s.names) >= len(o.names) {
+		return false
+	}
+	for n := range s.names {
+		if !o.names[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// firstOverlap returns the first of list that shares a parameter with s.
+func (s specSet) firstOverlap(list []specSet) *specSet {
+	for i := range list {
+		if s.overlaps(list[i]) {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// common is ", which sets P too" naming the parameters that s shares
+// with o (the first three in spec order and how many more), or "" when
+// that is just the name of one of them.
+func (s specSet) common(o specSet) string {
+	var both []string
+	for _, n := range s.order {
+		if o.names[n] {
+			both = append(both, n)
+		}
+	}
+	if len(both) == 1 && (both[0] == s.a.name || both[0] == o.a.name) {
+		return ""
+	}
+	if len(both) > 3 {
+		both = append(both[:3], fmt.Sprintf("and %d more", len(both)-3))
+	}
+	return ", which sets " + strings.Join(both, ", ") + " too"
 }
 
 // rangeValues expands {from, to, step}. Values are integers when all
