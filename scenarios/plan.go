@@ -240,7 +240,9 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 		fits = false
 	}
 	runs := points * float64(s.Replicates)
-	steps := horizon/float64(s.Every) + 1
+	// Aggregates and the plots' data hold every step, whatever every
+	// keeps in timeseries.csv, so every does not shrink the estimate.
+	steps := horizon + 1
 	perPoint := bytesPerPoint + bytesPerOrgPoint*float64(len(q.Orgs)) + steps*float64(len(sim.MetricNames()))*bytesPerStat
 	total := points*perPoint + runs*bytesPerRun
 	if total <= maxBatchBytes {
@@ -250,7 +252,7 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 	if at.line == 0 {
 		at = s.sweepAt
 	}
-	d.errorf(at, "replicates", fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a larger every", bytesText(maxBatchBytes)),
+	d.errorf(at, "replicates", fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a shorter horizon", bytesText(maxBatchBytes)),
 		"%s design points × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
 		countText(points), s.Replicates, countText(runs), bytesText(total), bytesText(perPoint), bytesPerRun)
 	return false
