@@ -11,10 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
 )
 
 // sweep is the batch the shard tests split: small.toml with 5 replicates,
@@ -445,6 +447,43 @@ func sameMerged(t *testing.T, want, got string) {
 	for _, name := range batchFiles {
 		if wf[name] != gf[name] {
 			t.Errorf("%s differs between %s and %s", name, want, got)
+		}
+	}
+}
+
+// TestEstimatesUseEveryHorizon checks plan's and validate's sizes against
+// a batch whose points differ in horizon (10 and 20 weeks).
+func TestEstimatesUseEveryHorizon(t *testing.T) {
+	const horizons = "testdata/horizons.toml"
+	stdout, _ := mustRun(t, "plan", horizons, "--measure", "10ms")
+	metrics := humanBytes(20 * float64(unsafe.Sizeof(sim.Metrics{})))
+	if want := "+ " + metrics + " of metrics"; !strings.Contains(stdout, want) {
+		t.Errorf("plan does not size the metrics of the 20-week point (%q):\n%s", want, stdout)
+	}
+	stdout, _ = mustRun(t, "validate", horizons)
+	if want := "2 runs of 10 to 20 weeks"; !strings.Contains(stdout, want) {
+		t.Errorf("validate says %q, want %q", stdout, want)
+	}
+	stdout, _ = mustRun(t, "validate", small)
+	if want := "6 runs of 30 weeks"; !strings.Contains(stdout, want) {
+		t.Errorf("validate says %q, want %q", stdout, want)
+	}
+}
+
+// TestKeptSteps checks timeseries.csv's row count per run against the
+// rule output applies: every every-th step from 0, and the last step.
+func TestKeptSteps(t *testing.T) {
+	for _, weeks := range []int{1, 2, 5, 10, 11, 52, 520} {
+		for _, every := range []int{1, 2, 3, 4, 10, 52, 600} {
+			want := 0
+			for s := range weeks {
+				if s%every == 0 || s == weeks-1 {
+					want++
+				}
+			}
+			if got := keptSteps(weeks, every); got != want {
+				t.Errorf("keptSteps(%d, %d) = %d, want %d", weeks, every, got, want)
+			}
 		}
 	}
 }

@@ -133,7 +133,7 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 		maxRun = max(maxRun, c.seconds)
 		maxBytes = max(maxBytes, c.bytes)
 		archive += float64(c.weeks) * meas.archiveStep
-		csv += float64((c.weeks+every-1)/every) * meas.csvRowBytes
+		csv += float64(keptSteps(c.weeks, every)) * meas.csvRowBytes
 	}
 
 	w := a.stdout
@@ -170,7 +170,11 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 		plural(len(measured)), strings.Join(measured, ", "), how, humanSeconds(meas.elapsed.Seconds()), humanCount(rate))
 	fmt.Fprintln(w, "a run's time is its people × weeks over that rate.")
 	fmt.Fprintf(w, "  time per run     %s (one CPU); %s for the whole batch on one CPU\n", spread(costs, func(c pointCost) string { return humanSeconds(c.seconds) }), humanSeconds(total))
-	results := float64(costs[0].weeks) * float64(unsafe.Sizeof(sim.Metrics{}))
+	maxWeeks := 0
+	for _, c := range costs {
+		maxWeeks = max(maxWeeks, c.weeks)
+	}
+	results := float64(maxWeeks) * float64(unsafe.Sizeof(sim.Metrics{}))
 	fmt.Fprintf(w, "  memory per run   %s of model state + %s of metrics; a process with %d workers: about %s\n",
 		humanBytes(maxBytes), humanBytes(results), f.cpus, humanBytes(processBytes(f.cpus, maxBytes, results)))
 	fmt.Fprintf(w, "  disk             %s of shard archives; timeseries.csv about %s (every %d week%s)\n",
@@ -290,6 +294,21 @@ func csvRowLen(run batch.Run, m *sim.Metrics) int {
 	n := len(strconv.Itoa(run.Index)) + len(strconv.Itoa(run.Point)) + len(strconv.Itoa(m.Step)) + 3
 	for _, v := range m.Values(nil) {
 		n += len(strconv.FormatFloat(v, 'g', -1, 64)) + 1
+	}
+	return n
+}
+
+// keptSteps is the number of rows timeseries.csv holds for a run of weeks
+// steps when it keeps every every-th step: steps 0, every, 2*every, ...
+// and always the last step (output keeps each run's final state).
+func keptSteps(weeks, every int) int {
+	if weeks <= 0 {
+		return 0
+	}
+	every = max(every, 1)
+	n := (weeks + every - 1) / every
+	if (weeks-1)%every != 0 {
+		n++ // the last step, not a multiple of every
 	}
 	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/pflag"
 
@@ -69,8 +70,16 @@ func validate(a *app, arg string) error {
 		return err
 	}
 	n := plan.NumRuns()
-	fmt.Fprintf(a.stdout, "%s: ok: %s, %d design point%s × %d replicate%s = %d run%s of %d weeks\n",
+	lo, hi := plan.Points[0].Params.Horizon, plan.Points[0].Params.Horizon
+	for i := range plan.Points {
+		lo, hi = min(lo, plan.Points[i].Params.Horizon), max(hi, plan.Points[i].Params.Horizon)
+	}
+	weeks := strconv.Itoa(lo)
+	if hi != lo {
+		weeks += " to " + strconv.Itoa(hi) // a swept horizon
+	}
+	fmt.Fprintf(a.stdout, "%s: ok: %s, %d design point%s × %d replicate%s = %d run%s of %s weeks\n",
 		arg, plan.Scenario, len(plan.Points), plural(len(plan.Points)), plan.Replicates, plural(plan.Replicates),
-		n, plural(n), plan.Points[0].Params.Horizon)
+		n, plural(n), weeks)
 	return nil
 }
