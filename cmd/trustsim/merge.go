@@ -164,6 +164,10 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		prog = newProgress(a.stderr, a.terminal, a.now)
 		prog.update(0, total)
 	}
+	stopTicker := func() {}
+	if prog != nil {
+		stopTicker = prog.startTicker()
+	}
 	done := 0
 	add := func(r batch.Result) error {
 		if err := ctx.Err(); err != nil {
@@ -183,6 +187,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 			break
 		}
 	}
+	stopTicker()
 	if prog != nil {
 		prog.finish()
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -29,13 +30,21 @@ const (
 	tenthInterval = time.Second
 	// barWidth is the number of cells of the bar.
 	barWidth = 30
+	// tickInterval is how often a ticker lets progress report between
+	// finished runs (see tick).
+	tickInterval = time.Second
 )
 
 // progress reports a batch's progress on stderr: a bar redrawn in place
 // on a terminal, otherwise a plain line at every tenth of the batch (at
-// most one a second), at least every lineInterval, and at the end. Rate and time left count only the runs done
-// by this invocation, not those replayed from checkpoints.
+// most one a second), at least every lineInterval, and at the end. Rate
+// and time left count only the runs done by this invocation, not those
+// replayed from checkpoints. Between finished runs, which may each take
+// minutes, tick (called by the ticker startTicker starts) keeps the plain
+// lines coming every lineInterval and the bar's rate and time left
+// moving. Its methods may be called from several goroutines.
 type progress struct {
+	mu       sync.Mutex
 	w        io.Writer
 	terminal bool
 	now      func() time.Time
@@ -56,6 +65,8 @@ func newProgress(w io.Writer, terminal bool, now func() time.Time) *progress {
 
 // update records that done of total runs are finished.
 func (p *progress) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	t := p.now()
 	if !p.started {
 		p.started, p.start, p.first, p.last = true, t, done, t
@@ -83,8 +94,53 @@ func (p *progress) update(done, total int) {
 	}
 }
 
+// tick reports progress when nothing has been reported for a while: it
+// redraws the bar, or prints a plain line when the last is lineInterval
+// old. It does nothing before the first update or after the last run.
+func (p *progress) tick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.started || p.done >= p.total {
+		return
+	}
+	t := p.now()
+	if p.terminal {
+		if p.drawn && t.Sub(p.last) >= barInterval {
+			p.last = t
+			fmt.Fprintf(p.w, "\r%s\x1b[K", p.bar(t))
+		}
+		return
+	}
+	if t.Sub(p.last) >= lineInterval {
+		p.last = t
+		fmt.Fprintf(p.w, "trustsim: %s\n", p.status(t))
+	}
+}
+
+// startTicker calls tick every tickInterval until stop is called; stop
+// returns once the ticker's goroutine has ended.
+func (p *progress) startTicker() (stop func()) {
+	quit, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		tk := time.NewTicker(tickInterval)
+		defer tk.Stop()
+		for {
+			select {
+			case <-tk.C:
+				p.tick()
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-ended }
+}
+
 // finish ends the bar's line, so what follows starts on a fresh line.
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.drawn {
 		fmt.Fprintln(p.w)
 		p.drawn = false
@@ -125,13 +181,17 @@ func (p *progress) status(t time.Time) string {
 	return strings.Replace(p.counts(t), " runs", fmt.Sprintf(" runs (%d%%)", pct), 1)
 }
 
-// counts is "done/total runs  rate  time left" (or elapsed time when done).
+// counts is "done/total runs  rate  time left" (or elapsed time when
+// done, or the time so far before this invocation has finished a run).
 func (p *progress) counts(t time.Time) string {
 	s := fmt.Sprintf("%d/%d runs", p.done, p.total)
 	ran := p.done - p.first
 	secs := t.Sub(p.start).Seconds()
-	if ran <= 0 || secs <= 0 {
+	if secs <= 0 {
 		return s
+	}
+	if ran <= 0 {
+		return s + "  " + elapsed(t.Sub(p.start)) + " so far"
 	}
 	rate := float64(ran) / secs
 	s += fmt.Sprintf("  %s runs/s", formatRate(rate))

@@ -117,3 +117,54 @@ func TestElapsed(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressTicks checks that plain lines keep coming at least every
+// lineInterval while no run finishes (runs that take minutes each), and
+// that a tick between lines prints nothing.
+func TestProgressTicks(t *testing.T) {
+	var buf bytes.Buffer
+	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := newProgress(&buf, false, clock.now)
+	p.tick() // before the first update: nothing to say
+	p.update(0, 4)
+	for _, after := range []time.Duration{time.Second, 10 * time.Second, 5 * time.Second, 5 * time.Second} {
+		clock.t = clock.t.Add(after)
+		p.tick()
+	}
+	clock.t = clock.t.Add(10 * time.Second)
+	p.update(1, 4) // 31 s in: a tenth crossed, 10 s after the last line
+	clock.t = clock.t.Add(3 * time.Second)
+	p.tick() // too soon after that line
+	clock.t = clock.t.Add(7 * time.Second)
+	p.tick()
+	p.finish()
+	want := []string{
+		"trustsim: 0/4 runs (0%)  11s so far",
+		"trustsim: 0/4 runs (0%)  21s so far",
+		"trustsim: 1/4 runs (25%)  0.03 runs/s  1m33s left",
+		"trustsim: 1/4 runs (25%)  0.02 runs/s  2m03s left",
+	}
+	if got := strings.TrimSuffix(buf.String(), "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("got lines\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// TestProgressTicksRedrawTheBar checks that a tick redraws the bar, so
+// its rate and time left move while a long run is under way.
+func TestProgressTicksRedrawTheBar(t *testing.T) {
+	var buf bytes.Buffer
+	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := newProgress(&buf, true, clock.now)
+	p.update(0, 2)
+	clock.t = clock.t.Add(10 * time.Second)
+	p.update(1, 2)
+	clock.t = clock.t.Add(10 * time.Second)
+	p.tick()
+	p.finish()
+	want := "\r[>                             ] 0/2 runs\x1b[K" +
+		"\r[===============>              ] 1/2 runs  0.10 runs/s  10s left\x1b[K" +
+		"\r[===============>              ] 1/2 runs  0.05 runs/s  20s left\x1b[K\n"
+	if got := buf.String(); got != want {
+		t.Errorf("bar output\n%q\nwant\n%q", got, want)
+	}
+}

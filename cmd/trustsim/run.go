@@ -193,7 +193,8 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 }
 
 // options are the batch options of f: its workers, resume, and a progress
-// report on stderr unless --quiet. Call finish when the batch returns.
+// report on stderr unless --quiet, kept going between finished runs by a
+// ticker. Call finish when the batch returns.
 func (f *runFlags) options(a *app) (opt batch.Options, finish func()) {
 	var prog *progress
 	if !f.quiet {
@@ -211,7 +212,12 @@ func (f *runFlags) options(a *app) (opt batch.Options, finish func()) {
 			}
 		},
 	}
+	stopTicker := func() {}
+	if prog != nil {
+		stopTicker = prog.startTicker()
+	}
 	return opt, func() {
+		stopTicker()
 		if prog != nil {
 			prog.finish()
 		}
