@@ -38,6 +38,7 @@ func (s *Scenario) Override(name, value string) error {
 			s.Every = int(n)
 		} else {
 			s.Replicates = int(n)
+			s.replicatesSet = true
 		}
 		return nil
 	case "seed":
@@ -84,5 +85,6 @@ func (s *Scenario) Override(name, value string) error {
 		}
 	}
 	s.overrides = append(s.overrides, set...)
+	s.setText = append(s.setText, name+"="+value)
 	return nil
 }

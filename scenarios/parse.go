@@ -41,7 +41,14 @@ type Scenario struct {
 	strategies []strategy
 	sweeps     []sweep
 	overrides  []assign
-	loc        locator
+	// setText are the --set parameter overrides as given (name=value),
+	// fileReplicates the file's replicates, and replicatesSet whether
+	// Override changed them: a design point's problem that a flag caused
+	// names the flag.
+	setText        []string
+	fileReplicates int
+	replicatesSet  bool
+	loc            locator
 	// replicatesAt and sweepAt are where the file sets replicates and
 	// its sweep: a batch too large for memory is reported there.
 	replicatesAt, sweepAt pos
@@ -119,6 +126,7 @@ func Parse(filename string, src []byte) (*Scenario, error) {
 	d := &decoder{file: filename, s: s, p: &base}
 	d.top(root)
 	s.base = base
+	s.fileReplicates = s.Replicates
 	if len(d.errs) == 0 {
 		// Only a scenario whose parts are each valid is expanded, so that
 		// one mistake is not reported again for every design point.

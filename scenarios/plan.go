@@ -75,30 +75,125 @@ func (s *Scenario) strategySettings(st *strategy) []batch.Setting {
 // NumPoints returns the number of design points Plan makes.
 func (s *Scenario) NumPoints() int {
 	n := max(1, len(s.strategies))
-	for _, sw := range s.activeSweeps() {
+	sweeps, _ := s.activeSweeps()
+	for _, sw := range sweeps {
 		n *= len(sw.values)
 	}
 	return n
 }
 
-// activeSweeps are the sweeps that no --set override has replaced.
-func (s *Scenario) activeSweeps() []sweep {
+// activeSweeps are the sweeps that no --set override has replaced. The
+// overrides replace a sweep when together they set every parameter it
+// sets (under whatever names); overrides that set only some of them are
+// an error, since the design points would be labelled with swept values
+// that some of their parameters do not have.
+func (s *Scenario) activeSweeps() ([]sweep, ErrorList) {
 	var out []sweep
+	var errs ErrorList
 	for _, sw := range s.sweeps {
-		if !s.overridden(sw.name) {
+		specs := matching(&s.base, sw.name)
+		hit, by := 0, ""
+		for _, sp := range specs {
+			for _, o := range s.overrides {
+				if sim.MatchName(o.name, sp.Name) {
+					hit++
+					if by == "" {
+						by = o.name
+					}
+					break
+				}
+			}
+		}
+		switch {
+		case hit == 0:
 			out = append(out, sw)
+		case hit < len(specs):
+			errs = append(errs, &Error{File: overrideFile, Name: by,
+				Problem: fmt.Sprintf("overrides %d of the %d parameters that the sweep of %q sets, so the design points' labels would be wrong", hit, len(specs), sw.name),
+				Allowed: fmt.Sprintf("override the whole sweep (--set %s=VALUE) or none of it", sw.name)})
 		}
 	}
-	return out
+	return out, errs
 }
 
-func (s *Scenario) overridden(name string) bool {
-	for _, o := range s.overrides {
-		if o.name == name {
-			return true
+// afterFlags is " (after --set a=1, --set b=2)" naming the parameter
+// overrides, or "" when there are none.
+func (s *Scenario) afterFlags(texts []string) string {
+	if len(texts) == 0 {
+		return ""
+	}
+	return " (after --set " + strings.Join(texts, ", --set ") + ")"
+}
+
+// blame points a design point's problem with parameter param at the flag
+// that caused it. A scenario that Parse accepted has valid design points,
+// so a problem Plan finds comes from the overrides: when one of them sets
+// param, the error names --set (and the override, when its name is not
+// param); otherwise it stays at the file's position, with the overrides
+// named after the problem.
+func (s *Scenario) blame(e *Error, param string) {
+	if len(s.setText) == 0 {
+		return
+	}
+	var direct []string
+	for i, o := range s.overrides {
+		if sim.MatchName(o.name, param) {
+			direct = append(direct, s.setTextOf(i))
 		}
 	}
-	return false
+	if len(direct) == 0 {
+		e.Problem += s.afterFlags(s.setText)
+		return
+	}
+	e.File, e.Line, e.Col, e.Name = overrideFile, 0, 0, param
+	if len(direct) > 1 || !strings.HasPrefix(direct[0], param+"=") {
+		e.Problem += s.afterFlags(direct)
+	}
+}
+
+// setTextOf returns the --set text of the override that set
+// s.overrides[i] (one --set convening.attend=... sets several).
+func (s *Scenario) setTextOf(i int) string {
+	name := s.overrides[i].name
+	for _, t := range s.setText {
+		if n, _, _ := strings.Cut(t, "="); n == name || strings.HasPrefix(name, n+".") && n == "convening.attend" {
+			return t
+		}
+	}
+	return name
+}
+
+// peopleError reports q's head count past sim.MaxPeople. When overrides
+// made it so, it names the one override that changes the head count
+// (or all that do, after "org").
+func (s *Scenario) peopleError(q *sim.Params) *Error {
+	name, at := s.loc.resolve("org")
+	e := &Error{File: s.Filename, Line: at.line, Col: at.col, Name: name,
+		Problem: fmt.Sprintf("%d people per run need about %s of memory (about 1 KiB per person)", q.People(), bytesText(float64(q.People())*bytesPerPerson)),
+		Allowed: fmt.Sprintf("at most %d people per run (about %s)", sim.MaxPeople, bytesText(float64(sim.MaxPeople)*bytesPerPerson))}
+	if len(s.setText) == 0 {
+		return e
+	}
+	var by []string
+	base := s.base.People()
+	for i, o := range s.overrides {
+		one := s.base.Clone()
+		if one.Set(o.name, o.value) == nil && one.People() != base {
+			by = append(by, s.setTextOf(i))
+		}
+	}
+	if len(by) == 0 {
+		e.Problem += s.afterFlags(s.setText)
+		return e
+	}
+	e.File, e.Line, e.Col = overrideFile, 0, 0
+	if len(by) == 1 {
+		e.Name, _, _ = strings.Cut(by[0], "=")
+	} else {
+		e.Name = "org"
+		e.Problem += s.afterFlags(by)
+	}
+	return e
 }
 
 // problem is an error found in some design points, reported once.
@@ -110,7 +205,10 @@ type problem struct {
 
 func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 	d := &decoder{file: s.Filename, s: s}
-	sweeps := s.activeSweeps()
+	sweeps, serrs := s.activeSweeps()
+	if len(serrs) > 0 {
+		return nil, nil, serrs
+	}
 	strategies := s.strategies
 	if len(strategies) == 0 {
 		strategies = []strategy{{}}
@@ -158,9 +256,8 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 			}
 			tooMany := q.People() > sim.MaxPeople
 			if tooMany {
-				errs = append(errs, &sim.ParamError{Name: "org",
-					Problem: fmt.Sprintf("%d people per run need about %s of memory (about 1 KiB per person)", q.People(), bytesText(float64(q.People())*bytesPerPerson)),
-					Allowed: fmt.Sprintf("at most %d people per run (about %s)", sim.MaxPeople, bytesText(float64(sim.MaxPeople)*bytesPerPerson))})
+				pe := s.peopleError(&q)
+				errs = append(errs, &sim.ParamError{Name: "org", Problem: pe.Problem, Allowed: pe.Allowed})
 			}
 			var verr sim.Errors
 			if err := q.Validate(); errors.As(err, &verr) {
@@ -178,7 +275,13 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 				pr := problems[k]
 				if pr == nil {
 					name, at := s.loc.resolve(e.Name)
-					pr = &problem{err: &Error{File: s.Filename, Line: at.line, Col: at.col, Name: name, Problem: e.Problem, Allowed: e.Allowed}, first: label}
+					err := &Error{File: s.Filename, Line: at.line, Col: at.col, Name: name, Problem: e.Problem, Allowed: e.Allowed}
+					if tooMany && e.Name == "org" {
+						err = s.peopleError(&q)
+					} else {
+						s.blame(err, e.Name)
+					}
+					pr = &problem{err: err, first: label}
 					problems[k] = pr
 					order = append(order, k)
 				}
@@ -233,28 +336,39 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 		}
 	}
 	fits := true
-	if n := q.People(); n > sim.MaxPeople {
-		name, at := s.loc.resolve("org")
-		d.errorf(at, name, fmt.Sprintf("at most %d people per run (about %s)", sim.MaxPeople, bytesText(float64(sim.MaxPeople)*bytesPerPerson)),
-			"%d people per run need about %s of memory (about 1 KiB per person)", n, bytesText(float64(n)*bytesPerPerson))
+	if q.People() > sim.MaxPeople {
+		e := s.peopleError(&q)
+		if e.Line < 1 && e.File == s.Filename {
+			e.Line, e.Col = 1, 1
+		}
+		d.errs = append(d.errs, e)
 		fits = false
 	}
-	runs := points * float64(s.Replicates)
 	// Aggregates and the plots' data hold every step, whatever every
 	// keeps in timeseries.csv, so every does not shrink the estimate.
 	steps := horizon + 1
 	perPoint := bytesPerPoint + bytesPerOrgPoint*float64(len(q.Orgs)) + steps*float64(len(sim.MetricNames()))*bytesPerStat
-	total := points*perPoint + runs*bytesPerRun
-	if total <= maxBatchBytes {
+	total := func(replicates int) float64 { return points*perPoint + points*float64(replicates)*bytesPerRun }
+	if total(s.Replicates) <= maxBatchBytes {
 		return fits
 	}
 	at := s.replicatesAt
 	if at.line == 0 {
 		at = s.sweepAt
 	}
-	d.errorf(at, "replicates", fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a shorter horizon", bytesText(maxBatchBytes)),
-		"%s design points × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
-		countText(points), s.Replicates, countText(runs), bytesText(total), bytesText(perPoint), bytesPerRun)
+	runs := points * float64(s.Replicates)
+	e := &Error{File: s.Filename, Line: max(at.line, 1), Col: max(at.col, 1), Name: "replicates",
+		Problem: fmt.Sprintf("%s design points × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
+			countText(points), s.Replicates, countText(runs), bytesText(total(s.Replicates)), bytesText(perPoint), bytesPerRun),
+		Allowed: fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a shorter horizon", bytesText(maxBatchBytes))}
+	switch {
+	case s.replicatesSet && total(s.fileReplicates) <= maxBatchBytes:
+		// The file's replicates fit: --replicates (or --set replicates) is at fault.
+		e.File, e.Line, e.Col = "--replicates", 0, 0
+	case len(s.setText) > 0:
+		e.Problem += s.afterFlags(s.setText)
+	}
+	d.errs = append(d.errs, e)
 	return false
 }
 

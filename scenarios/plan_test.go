@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -286,7 +287,7 @@ name = "s"
 			if !errors.As(err, &el) {
 				t.Fatalf("Plan() = %v, want an ErrorList", err)
 			}
-			expect(t, err.Error(), "o.toml:4:8: event[0].step: step 50 is outside the run; want 0 to 9 (horizon-1)")
+			expect(t, err.Error(), "o.toml:4:8: event[0].step: step 50 is outside the run (after --set horizon=10); want 0 to 9 (horizon-1)")
 		}},
 	}
 	for _, tt := range tests {
@@ -439,5 +440,126 @@ kind = "strategies"
 	}
 	if len(plan.Plots) != 0 || len(plan.Points[0].Settings) != 0 || plan.Points[0].StrategyDescription != "" {
 		t.Errorf("plan of a bare scenario: plots %v, settings %v", plan.Plots, plan.Points[0].Settings)
+	}
+}
+
+// TestOverrideSweeps checks what --set does to a sweep it overlaps under
+// another name: an override that sets every parameter the sweep sets
+// replaces it; one that sets only some of them is an error, since the
+// design points' labels would say values they do not have.
+func TestOverrideSweeps(t *testing.T) {
+	src := `
+horizon = 20
+[sweep]
+"policy.relationship_share" = [0, 0.1]
+"org.*.annual_turnover.staff" = [0, 0.2, 0.4]
+`
+	tests := []struct {
+		name      string
+		overrides [][2]string
+		swept     string // plan.Swept joined with spaces, when no error
+		err       string
+	}{
+		{"exact name", [][2]string{{"org.*.annual_turnover.staff", "0.3"}}, "policy.relationship_share", ""},
+		{"group name", [][2]string{{"org.*.annual_turnover", "0.3"}}, "policy.relationship_share", ""},
+		{"unrelated", [][2]string{{"org.*.annual_turnover.leader", "0.3"}}, "policy.relationship_share org.*.annual_turnover.staff", ""},
+		{"one organization", [][2]string{{"org.parent_ed.annual_turnover.staff", "0.3"}}, "",
+			`--set: org.parent_ed.annual_turnover.staff: overrides 1 of the 7 parameters that the sweep of "org.*.annual_turnover.staff" sets, so the design points' labels would be wrong; override the whole sweep (--set org.*.annual_turnover.staff=VALUE) or none of it`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("sw.toml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range tc.overrides {
+				if err := s.Override(o[0], o[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			plan, err := s.Plan()
+			if tc.err != "" {
+				var el ErrorList
+				if !errors.As(err, &el) {
+					t.Fatalf("Plan() = %v, want an ErrorList", err)
+				}
+				expect(t, err.Error(), tc.err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			expect(t, strings.Join(plan.Swept, " "), tc.swept)
+			expect(t, len(plan.Points), s.NumPoints())
+			for _, pt := range plan.Points {
+				for _, sw := range pt.Swept {
+					if sw.Name == "org.*.annual_turnover.staff" && len(tc.overrides) > 0 && tc.swept != tc.overrides[0][0] {
+						// Only an unrelated override keeps the sweep.
+						if pt.Params.Orgs[3].AnnualTurnover[sim.Staff] != mustFloat(t, sw.Value) {
+							t.Errorf("point %d labelled %s=%s has %g", pt.Index, sw.Name, sw.Value, pt.Params.Orgs[3].AnnualTurnover[sim.Staff])
+						}
+					}
+				}
+				if tc.name != "unrelated" && pt.Params.Orgs[3].AnnualTurnover[sim.Staff] != 0.3 {
+					t.Errorf("point %d: parent_ed staff turnover %g, want 0.3", pt.Index, pt.Params.Orgs[3].AnnualTurnover[sim.Staff])
+				}
+			}
+		})
+	}
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestPlanBlamesFlags checks that a design-point problem that a flag
+// caused names the flag: File "--replicates" or "--set" when the flag set
+// the value at fault, else the file's position with "(after --set ...)".
+func TestPlanBlamesFlags(t *testing.T) {
+	src := `
+horizon = 100
+replicates = 2
+[[event]]
+step = 50
+kind = "leave"
+who = "parent_ed/leader/0"
+[sweep]
+"policy.relationship_share" = { from = 0, to = 1, step = 0.001 }
+`
+	tests := []struct {
+		name      string
+		overrides [][2]string
+		err       string
+	}{
+		{"replicates", [][2]string{{"replicates", "1000000"}},
+			"--replicates: replicates: 1001 design points × 1000000 replicates = 1001000000 runs need about 59.7 GiB of memory to plan and aggregate (about 39.9 KiB per design point, 64 B per run); at most 2.0 GiB; use fewer replicates, sweep values or strategies, or a shorter horizon"},
+		{"people", [][2]string{{"org.*.positions.staff", "1000000"}},
+			"--set: org.*.positions.staff: 7000062 people per run need about 6.7 GiB of memory (about 1 KiB per person); at most 5000000 people per run (about 4.8 GiB)"},
+		{"horizon", [][2]string{{"horizon", "20"}},
+			"o.toml:5:8: event[0].step: step 50 is outside the run (after --set horizon=20); want 0 to 19 (horizon-1)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("o.toml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range tc.overrides {
+				if err := s.Override(o[0], o[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err = s.Plan()
+			var el ErrorList
+			if !errors.As(err, &el) {
+				t.Fatalf("Plan() = %v, want an ErrorList", err)
+			}
+			expect(t, err.Error(), tc.err)
+		})
 	}
 }
