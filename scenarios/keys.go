@@ -51,7 +51,7 @@ var (
 		{"name", "string", "the file name without .toml", "letters, digits, '-', '_' and '.', at most 100 characters", "the scenario's name; results go to out/<name> by default"},
 		{"description", "string", `""`, "any text", "what question the scenario answers; its first line is the one-line summary `trustsim scenarios` shows"},
 		{"replicates", "integer", "1", "1 to 1000000", "runs per design point, each with its own seed"},
-		{"seed", "integer", "1", "0 to 9223372036854775807", "base seed: run i's seed is derived from (seed, i)"},
+		{"seed", "integer", "1", "0 to 9223372036854775807; up to 18446744073709551615 in quotes", "base seed: run i's seed is derived from (seed, i); a TOML integer stops at 2^63-1, so a larger seed (as --seed takes and manifest.json records) is written in quotes: seed = \"18446744073709551615\""},
 		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv"},
 		{"params", "table", "", "dotted name = value", "any parameter by its dotted name, e.g. \"org.parent_ed.vacancy_weeks\" = 8"},
 		{"sweep", "table", "", "dotted name = list or range", "parameters to sweep; several form a full-factorial grid"},

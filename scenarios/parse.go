@@ -176,8 +176,8 @@ func (d *decoder) top(root *node) {
 				s.replicatesAt = n.at
 			}
 		case "seed":
-			if v, ok := d.integer(n, "seed", 0, math.MaxInt64); ok {
-				s.Seed = uint64(v)
+			if v, ok := d.seed(n); ok {
+				s.Seed = v
 			}
 		case "every":
 			if v, ok := d.integer(n, "every", 1, maxWeeks); ok {
@@ -270,6 +270,37 @@ func (d *decoder) integer(n *node, name string, lo, hi int64) (int64, bool) {
 		return 0, false
 	}
 	return n.i, true
+}
+
+// seed decodes the seed key: a TOML integer reaches 2^63-1 only, so
+// larger seeds (as --seed takes them and manifest.json records them) are
+// written in quotes.
+func (d *decoder) seed(n *node) (uint64, bool) {
+	const allowed = "want an integer from 0 to 9223372036854775807, or one up to 18446744073709551615 in quotes"
+	switch n.kind {
+	case vString:
+		v, err := strconv.ParseUint(n.str, 10, 64)
+		if err == nil {
+			return v, true
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			d.errorf(n.at, "seed", allowed, "%q is out of range", n.str)
+		} else {
+			d.errorf(n.at, "seed", allowed, "%q is not an integer", n.str)
+		}
+		return 0, false
+	case vInt:
+		if n.i < 0 {
+			d.errorf(n.at, "seed", allowed, "%d is out of range", n.i)
+			return 0, false
+		}
+		return uint64(n.i), true
+	case vFloat:
+		d.errorf(n.at, "seed", allowed, "%s is not a whole number", n.text())
+	default:
+		d.errorf(n.at, "seed", allowed, "got %s", n.describe())
+	}
+	return 0, false
 }
 
 func (d *decoder) number(n *node, name string) (float64, bool) {

@@ -563,3 +563,41 @@ who = "parent_ed/leader/0"
 		})
 	}
 }
+
+// TestSeed checks the range of the seed key: a TOML integer reaches
+// 2^63-1 only, so seeds up to 2^64-1 (as --seed takes them and
+// manifest.json records them) are written as quoted strings.
+func TestSeed(t *testing.T) {
+	const allowed = "want an integer from 0 to 9223372036854775807, or one up to 18446744073709551615 in quotes"
+	tests := []struct {
+		src  string
+		want uint64
+		err  string
+	}{
+		{"seed = 42", 42, ""},
+		{"seed = 9223372036854775807", 1<<63 - 1, ""},
+		{`seed = "9223372036854775808"`, 1 << 63, ""},
+		{`seed = "18446744073709551615"`, 1<<64 - 1, ""},
+		{"seed = -1", 0, "s.toml:1:8: seed: -1 is out of range; " + allowed},
+		{`seed = "18446744073709551616"`, 0, `s.toml:1:8: seed: "18446744073709551616" is out of range; ` + allowed},
+		{`seed = "forty-two"`, 0, `s.toml:1:8: seed: "forty-two" is not an integer; ` + allowed},
+		{"seed = 1.5", 0, "s.toml:1:8: seed: 1.5 is not a whole number; " + allowed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			s, err := Parse("s.toml", []byte(tc.src+"\n"))
+			if tc.err != "" {
+				var el ErrorList
+				if !errors.As(err, &el) {
+					t.Fatalf("Parse = %v, want an ErrorList", err)
+				}
+				expect(t, err.Error(), tc.err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			expect(t, s.Seed, tc.want)
+		})
+	}
+}
