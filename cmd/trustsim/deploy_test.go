@@ -519,6 +519,7 @@ func TestCIRunsTheNonRaceTests(t *testing.T) {
 	want := []struct{ pkg, test string }{
 		{"./scenarios", "TestDefaultIsQuick"},
 		{"./cmd/trustsim", "TestRunDefaultAsIs"},
+		{"./cmd/trustsim", "TestEveryBundledScenarioRuns"},
 	}
 	runFlag := regexp.MustCompile(`-run[ =]'([^']*)'`)
 	for _, w := range want {

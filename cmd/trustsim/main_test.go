@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/scenarios"
 )
@@ -562,5 +564,88 @@ func TestVersionIdentifiesTheExecutable(t *testing.T) {
 	}
 	if m.Version != strings.TrimSpace(stdout) {
 		t.Errorf("shard.json version %q, trustsim version %q", m.Version, strings.TrimSpace(stdout))
+	}
+}
+
+// TestEveryBundledScenarioRuns runs each bundled scenario through
+// 'trustsim run', shortened so the whole table takes seconds: a short
+// horizon (just past the scenario's events, which --set cannot move) and
+// two replicates; bench-city, ten thousand people, runs 8 weeks once. It
+// checks that each writes its results, plots and report. It skips under
+// the race detector, which slows plotting to about 30 s for the table
+// (the runner's concurrency is raced by other tests); .ci/run runs it
+// without -race.
+func TestEveryBundledScenarioRuns(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("draws every bundled scenario's plots (3 s, but 30 s under -race)")
+	}
+	short := map[string][]string{
+		"bench-city":             {"--set", "horizon=8", "--replicates", "1"},
+		"co-production":          {"--set", "horizon=12", "--replicates", "2"},
+		"default":                {"--set", "horizon=12", "--replicates", "2"},
+		"every-level":            {"--set", "horizon=108", "--replicates", "2"}, // a leader leaves at week 104
+		"funder-models":          {"--set", "horizon=12", "--replicates", "2"},
+		"handoff":                {"--set", "horizon=108", "--replicates", "2"}, // a departure at week 104
+		"investment-vs-turnover": {"--set", "horizon=12", "--replicates", "2"},
+		"key-person-departure":   {"--set", "horizon=56", "--replicates", "2"}, // the departure at week 52
+	}
+	for _, info := range scenarios.Bundled() {
+		flags, ok := short[info.Name]
+		if !ok {
+			t.Errorf("bundled scenario %s has no entry here: add one with flags that keep it short", info.Name)
+			continue
+		}
+		t.Run(info.Name, func(t *testing.T) {
+			t.Parallel()
+			out := t.TempDir()
+			args := append([]string{"run", info.Name, "--quiet", "--workers", "2", "--out", out}, flags...)
+			stdout, _ := mustRun(t, args...)
+			if !strings.Contains(stdout, "report.html") {
+				t.Errorf("the last line does not name the report: %q", stdout)
+			}
+			fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+			rf := newRunFlags(fs)
+			if err := fs.Parse(args[1:]); err != nil {
+				t.Fatal(err)
+			}
+			_, plan, _, err := rf.load(info.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs, err := os.ReadFile(filepath.Join(out, "runs.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Count(string(runs), "\n"); got != plan.NumRuns()+1 {
+				t.Errorf("runs.csv has %d lines, want a header and %d runs", got, plan.NumRuns())
+			}
+			report, err := os.ReadFile(filepath.Join(out, "report.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plots, err := os.ReadDir(filepath.Join(out, "plots"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pngs := 0
+			for _, p := range plots {
+				name := p.Name()
+				if st, err := os.Stat(filepath.Join(out, "plots", name)); err != nil || st.Size() == 0 {
+					t.Errorf("plots/%s is empty or unreadable (%v)", name, err)
+				}
+				if !bytes.Contains(report, []byte("plots/"+name)) {
+					t.Errorf("report.html does not show plots/%s", name)
+				}
+				if base, ok := strings.CutSuffix(name, ".png"); ok {
+					pngs++
+					if _, err := os.Stat(filepath.Join(out, "plots", base+".svg")); err != nil {
+						t.Errorf("plots/%s has no SVG: %v", name, err)
+					}
+				}
+			}
+			if pngs == 0 {
+				t.Errorf("no plots in %v", plots)
+			}
+		})
 	}
 }
