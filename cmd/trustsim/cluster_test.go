@@ -422,7 +422,7 @@ func TestSuggestShards(t *testing.T) {
 func TestHumanUnits(t *testing.T) {
 	for _, tt := range []struct{ got, want string }{
 		{humanSeconds(0.0005), "500 µs"}, {humanSeconds(0.25), "250 ms"}, {humanSeconds(12.34), "12.3 s"}, {humanSeconds(3700), "1h01m"},
-		{humanBytes(100), "100 B"}, {humanBytes(1536), "1.5 KiB"}, {humanBytes(3 << 30), "3.0 GiB"},
+		{batch.FormatBytes(100), "100 B"}, {batch.FormatBytes(1536), "1.5 KiB"}, {batch.FormatBytes(3 << 30), "3.0 GiB"},
 		{humanCount(812), "812"}, {humanCount(45200), "45.2 k"}, {humanCount(3.1e6), "3.1 M"},
 	} {
 		if tt.got != tt.want {
@@ -456,7 +456,7 @@ func sameMerged(t *testing.T, want, got string) {
 func TestEstimatesUseEveryHorizon(t *testing.T) {
 	const horizons = "testdata/horizons.toml"
 	stdout, _ := mustRun(t, "plan", horizons, "--measure", "10ms")
-	metrics := humanBytes(20 * float64(unsafe.Sizeof(sim.Metrics{})))
+	metrics := batch.FormatBytes(20 * float64(unsafe.Sizeof(sim.Metrics{})))
 	if want := "+ " + metrics + " of metrics"; !strings.Contains(stdout, want) {
 		t.Errorf("plan does not size the metrics of the 20-week point (%q):\n%s", want, stdout)
 	}

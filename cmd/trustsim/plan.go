@@ -176,9 +176,9 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 	}
 	results := float64(maxWeeks) * float64(unsafe.Sizeof(sim.Metrics{}))
 	fmt.Fprintf(w, "  memory per run   %s of model state + %s of metrics; a process with %d workers: about %s\n",
-		humanBytes(maxBytes), humanBytes(results), f.cpus, humanBytes(processBytes(f.cpus, maxBytes, results)))
+		batch.FormatBytes(maxBytes), batch.FormatBytes(results), f.cpus, batch.FormatBytes(processBytes(f.cpus, maxBytes, results)))
 	fmt.Fprintf(w, "  disk             %s of shard archives; timeseries.csv about %s (every %d week%s)\n",
-		humanBytes(archive), humanBytes(csv), every, plural(every))
+		batch.FormatBytes(archive), batch.FormatBytes(csv), every, plural(every))
 
 	n, wall := suggestShards(perRun, f.cpus, 0.8*f.target.Seconds())
 	fmt.Fprintf(w, "\nShards for a wall time of %s with %d CPU%s each: %d (each done in about %s)\n",
@@ -186,10 +186,7 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 	if maxRun > 0.8*f.target.Seconds() {
 		fmt.Fprintf(w, "  One run takes about %s, more than the target allows: a run cannot be split, so raise --target.\n", humanSeconds(maxRun))
 	}
-	scen := shellQuote(arg)
-	for _, c := range f.canonicalFlags() {
-		scen += " " + shellQuote(c)
-	}
+	scen := batch.ShellJoin(append([]string{arg}, f.canonicalFlags()...))
 	if n == 1 {
 		fmt.Fprintf(w, "  One machine is enough: trustsim run %s --workers %d\n", scen, f.cpus)
 	} else {
@@ -391,21 +388,6 @@ func humanSeconds(s float64) string {
 	default:
 		return elapsed(time.Duration(s * float64(time.Second)))
 	}
-}
-
-// humanBytes writes a size in bytes with a binary unit.
-func humanBytes(b float64) string {
-	const unit = 1024
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for b >= unit && i < len(units)-1 {
-		b /= unit
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
 }
 
 // humanCount writes a large count briefly: "812", "45.2 k", "3.1 M".

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -391,26 +392,11 @@ func dirName(s *scenarios.Scenario, arg string) string {
 // resumeCommand is the command line that resumes the batch started by
 // args: the same command with --resume.
 func resumeCommand(args []string) string {
-	parts := []string{"trustsim"}
-	has := false
-	for _, a := range args {
-		if a == "--resume" || a == "--resume=true" {
-			has = true
-		}
-		parts = append(parts, shellQuote(a))
-	}
-	if !has {
+	parts := append([]string{"trustsim"}, args...)
+	if !slices.Contains(args, "--resume") && !slices.Contains(args, "--resume=true") {
 		parts = append(parts, "--resume")
 	}
-	return strings.Join(parts, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return batch.ShellJoin(parts)
 }
 
 func plural(n int) string {

@@ -250,6 +250,6 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 
 // shardDone prints where the shard is and how to merge the shards.
 func (f *runFlags) shardDone(a *app, j shardJob, dir, shardsDir string) {
-	merge := "trustsim merge " + shellQuote(shardsDir) + " --out " + shellQuote(j.batchDir)
+	merge := batch.ShellJoin([]string{"trustsim", "merge", shardsDir, "--out", j.batchDir})
 	fmt.Fprintf(a.stdout, "Shard %s in %s; once all %d shards have finished: %s\n", j.shard, dir, j.shard.Count, merge)
 }
