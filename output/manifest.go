@@ -31,6 +31,7 @@ type manifest struct {
 	Revision       string          `json:"revision"`
 	Modified       bool            `json:"modified"`
 	GoVersion      string          `json:"go_version"`
+	Build          string          `json:"build,omitempty"`
 	Scenario       string          `json:"scenario"`
 	Description    string          `json:"description"`
 	ScenarioFile   string          `json:"scenario_file"`
@@ -168,6 +169,7 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		Revision:       b.Revision,
 		Modified:       b.Modified,
 		GoVersion:      b.GoVersion,
+		Build:          meta.Build,
 		Scenario:       plan.Scenario,
 		Description:    plan.Description,
 		ScenarioFile:   meta.ScenarioFile,

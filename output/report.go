@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -111,6 +112,7 @@ type reportData struct {
 	Version, Revision     string
 	Modified              bool
 	GoVersion             string
+	Build                 string
 	ScenarioFile          string
 	ScenarioSHA256        string
 	HorizonText           string
@@ -135,6 +137,7 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 		Revision:       m.Revision,
 		Modified:       m.Modified,
 		GoVersion:      m.GoVersion,
+		Build:          m.Build,
 		ScenarioFile:   m.ScenarioFile,
 		ScenarioSHA256: m.ScenarioSHA256,
 		HorizonText:    v.horizonText(),
@@ -375,20 +378,8 @@ func eventSentences(p *sim.Params) []string {
 	return out
 }
 
-var safeArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
 // shellJoin writes a command line that a POSIX shell reads back as args.
-func shellJoin(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		if safeArg.MatchString(a) {
-			q[i] = a
-		} else {
-			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(q, " ")
-}
+func shellJoin(args []string) string { return batch.ShellJoin(args) }
 
 var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
@@ -488,6 +479,7 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 <dt>Replicates</dt><dd>{{.Replicates}}</dd>
 <dt>Program version</dt><dd>trustsim {{.Version}}{{with .Revision}}, revision {{.}}{{end}}{{if .Modified}} (with uncommitted changes){{end}}</dd>
 <dt>Go version</dt><dd>{{.GoVersion}}</dd>
+{{with .Build}}<dt>Build</dt><dd><code>{{.}}</code></dd>{{end}}
 </dl>
 <p class="note">Every number in this report comes from runs.csv and aggregate.csv in this folder; manifest.json lists every run's seed and every parameter. docs/OUTPUTS.md describes the files.</p>
 </main>

@@ -42,6 +42,11 @@ type Meta struct {
 	Workers int
 	// Start is when the batch started.
 	Start time.Time
+	// Build is the program's full version as `trustsim version` prints
+	// it (for a development build it includes a hash of the executable);
+	// it is recorded as the manifest's "build", the same string a shard's
+	// shard.json and the resume fingerprint use. Empty leaves it out.
+	Build string
 }
 
 // Writer streams the results of a batch into an output directory. Results

@@ -375,18 +375,7 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 func countText(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }
 
 // bytesText formats a byte count in binary units, e.g. "1.5 GiB".
-func bytesText(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	i := 0
-	for b >= 1024 && i < len(units)-1 {
-		b /= 1024
-		i++
-	}
-	if i == 0 {
-		return strconv.FormatFloat(b, 'f', 0, 64) + " B"
-	}
-	return strconv.FormatFloat(b, 'f', 1, 64) + " " + units[i]
-}
+func bytesText(b float64) string { return batch.FormatBytes(b) }
 
 // locator maps the names of sim.Params.Validate's problems (dotted
 // parameter names and paths such as "event[2].who.org") back to the place

@@ -565,6 +565,22 @@ func TestVersionIdentifiesTheExecutable(t *testing.T) {
 	if m.Version != strings.TrimSpace(stdout) {
 		t.Errorf("shard.json version %q, trustsim version %q", m.Version, strings.TrimSpace(stdout))
 	}
+	// A whole batch records the same string as the manifest's build.
+	whole := t.TempDir()
+	mustRun(t, "run", small, "--quiet", "--set", "horizon=5", "--out", whole)
+	raw, err := os.ReadFile(filepath.Join(whole, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man struct {
+		Build string `json:"build"`
+	}
+	if err := json.Unmarshal(raw, &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Build != strings.TrimSpace(stdout) {
+		t.Errorf("manifest.json build %q, trustsim version %q", man.Build, strings.TrimSpace(stdout))
+	}
 }
 
 // TestEveryBundledScenarioRuns runs each bundled scenario through

@@ -152,6 +152,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		Command:      m.Command,
 		Workers:      workers,
 		Start:        start,
+		Build:        versionString(),
 	})
 	if err != nil {
 		return err // output's errors name out

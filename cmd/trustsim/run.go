@@ -159,6 +159,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		Command:      command,
 		Workers:      f.workers,
 		Start:        a.now(),
+		Build:        version,
 	})
 	if err != nil {
 		return err // output's errors name dir
