@@ -41,6 +41,7 @@ type MergeError struct {
 	Lines []string
 }
 
+// Error lists the mismatches and the missing or doubled runs, one per line.
 func (e *MergeError) Error() string {
 	return strings.Join(append(append([]string(nil), e.Mismatches...), e.Lines...), "\n")
 }

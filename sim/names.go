@@ -85,6 +85,7 @@ type ParamError struct {
 	Allowed string
 }
 
+// Error formats the problem as "name: problem; allowed".
 func (e *ParamError) Error() string {
 	if e.Allowed == "" {
 		return e.Name + ": " + e.Problem
@@ -95,6 +96,7 @@ func (e *ParamError) Error() string {
 // Errors is a list of parameter problems reported together.
 type Errors []*ParamError
 
+// Error lists the problems one per line.
 func (es Errors) Error() string {
 	var b strings.Builder
 	for i, e := range es {
