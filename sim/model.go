@@ -46,12 +46,13 @@ type Model struct {
 	ties []tie
 	free []int32
 
-	// Organization pairs, indexed a*nOrgs+b with a < b.
-	pairStrength []float64 // P*
-	pairMemory   []float64 // institutional memory I
-	pairActive   []bool
-	pairTouched  []bool    // a tie of the pair was lost through a departure this step
-	pairProd     []float64 // scratch: Π(1 - w·T)
+	// Organization pairs that have ever had a tie between them, in the
+	// order their first tie formed; every other pair has strength and
+	// memory 0. Storing only these keeps partnerships linear in ties
+	// rather than quadratic in organizations (docs/PERFORMANCE.md).
+	pairs  []pairState
+	pairOf map[[2]int32]int32 // (a, b), a < b → index in pairs
+	orgS   []float64          // scratch: Σ of P* over each organization's pairs
 
 	arr []arrangementState
 
@@ -81,6 +82,16 @@ type Model struct {
 	departures int
 	resets     int
 	cumulative float64
+}
+
+// pairState is the partnership between organizations a < b.
+type pairState struct {
+	a, b     int32
+	strength float64 // P*
+	memory   float64 // institutional memory I
+	prod     float64 // scratch of the sweep: Π(1 − w·T)
+	active   bool
+	touched  bool // a tie of the pair was lost through a departure this step
 }
 
 type orgState struct {
@@ -176,12 +187,8 @@ func New(p Params, seed uint64) (*Model, error) {
 	for i := range m.attended {
 		m.attended[i] = -1
 	}
-	np := m.nOrgs * m.nOrgs
-	m.pairStrength = make([]float64, np)
-	m.pairMemory = make([]float64, np)
-	m.pairActive = make([]bool, np)
-	m.pairTouched = make([]bool, np)
-	m.pairProd = make([]float64, np)
+	m.pairOf = map[[2]int32]int32{}
+	m.orgS = make([]float64, m.nOrgs)
 
 	joinsLater := map[string]bool{}
 	for _, e := range p.Events {
@@ -226,8 +233,8 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.initialTies()
 	m.sweepTies() // trust sums for the first step's embeddedness
 	m.updatePartnerships()
-	for k := range m.pairTouched {
-		m.pairTouched[k] = false
+	for k := range m.pairs {
+		m.pairs[k].touched = false
 	}
 	return m, nil
 }
@@ -443,7 +450,10 @@ func (m *Model) Partnership(a, b string) float64 {
 	if i < 0 || j < 0 || i == j {
 		return 0
 	}
-	return m.pairStrength[m.pairIndex(int32(i), int32(j))]
+	if k, ok := m.pairOf[pairKey(int32(i), int32(j))]; ok {
+		return m.pairs[k].strength
+	}
+	return 0
 }
 
 // ArrangementActive reports whether the arrangement named name is in force.
@@ -467,11 +477,25 @@ func (m *Model) ArrangementEnded(name string) bool {
 	return false
 }
 
-func (m *Model) pairIndex(a, b int32) int32 {
+// pairKey orders an organization pair.
+func pairKey(a, b int32) [2]int32 {
 	if a > b {
 		a, b = b, a
 	}
-	return a*int32(m.nOrgs) + b
+	return [2]int32{a, b}
+}
+
+// pairIndex returns the index of the pair of organizations a and b in
+// m.pairs, adding the pair when its first tie forms.
+func (m *Model) pairIndex(a, b int32) int32 {
+	key := pairKey(a, b)
+	if k, ok := m.pairOf[key]; ok {
+		return k
+	}
+	k := int32(len(m.pairs))
+	m.pairs = append(m.pairs, pairState{a: key[0], b: key[1]})
+	m.pairOf[key] = k
+	return k
 }
 
 // CheckInvariants verifies the invariants of MODEL-BRIEF SF11 and the
@@ -523,9 +547,9 @@ func (m *Model) CheckInvariants() error {
 			return fmt.Errorf("step %d: %s is outside the initiative but has %d people", m.step, m.p.Orgs[oi].Name, n)
 		}
 	}
-	for k, s := range m.pairStrength {
-		if !(s >= 0 && s <= 1) {
-			return fmt.Errorf("step %d: partnership %d strength %v outside [0,1]", m.step, k, s)
+	for _, pr := range m.pairs {
+		if s := pr.strength; !(s >= 0 && s <= 1) {
+			return fmt.Errorf("step %d: partnership %d–%d strength %v outside [0,1]", m.step, pr.a, pr.b, s)
 		}
 	}
 	if math.IsNaN(m.cumulative) || math.IsInf(m.cumulative, 0) {

@@ -15,30 +15,32 @@ import "math"
 // counted as a reset.
 func (m *Model) updatePartnerships() {
 	pp := &m.p.Partnership
-	for a := 0; a < m.nOrgs; a++ {
-		for b := a + 1; b < m.nOrgs; b++ {
-			k := a*m.nOrgs + b
-			if !m.pairEligible(a, b) {
-				m.pairStrength[k], m.pairActive[k], m.pairTouched[k] = 0, false, false
-				continue
-			}
-			s := 1 - m.pairProd[k]
-			mem := m.pairMemory[k]
-			if s > mem {
-				mem += pp.MemoryGain * (s - mem)
-			} else {
-				mem -= pp.MemoryLoss * mem
-			}
-			m.pairMemory[k] = mem
-			s = math.Max(s, pp.MemoryFloor*mem)
-			m.pairStrength[k] = s
-			active := s >= pp.ActiveThreshold
-			if m.pairActive[k] && !active && m.pairTouched[k] {
-				m.resets++
-			}
-			m.pairActive[k] = active
-			m.pairTouched[k] = false
+	for k := range m.orgS {
+		m.orgS[k] = 0
+	}
+	// Only pairs that have had a tie can be non-zero; the others have
+	// P = I = 0 and stay so.
+	for k := range m.pairs {
+		pr := &m.pairs[k]
+		if !m.pairEligible(int(pr.a), int(pr.b)) {
+			pr.strength, pr.active, pr.touched = 0, false, false
+			continue
 		}
+		s := 1 - pr.prod
+		if s > pr.memory {
+			pr.memory += pp.MemoryGain * (s - pr.memory)
+		} else {
+			pr.memory -= pp.MemoryLoss * pr.memory
+		}
+		s = math.Max(s, pp.MemoryFloor*pr.memory)
+		pr.strength = s
+		active := s >= pp.ActiveThreshold
+		if pr.active && !active && pr.touched {
+			m.resets++
+		}
+		pr.active, pr.touched = active, false
+		m.orgS[pr.a] += s
+		m.orgS[pr.b] += s
 	}
 }
 
@@ -69,16 +71,14 @@ func (m *Model) measure() Metrics {
 			eligible++
 		}
 	}
-	pairs, strength := 0, 0.0
-	for a := 0; a < m.nOrgs; a++ {
-		for b := a + 1; b < m.nOrgs; b++ {
-			if m.pairEligible(a, b) {
-				k := a*m.nOrgs + b
-				pairs++
-				strength += m.pairStrength[k]
-				if m.pairActive[k] {
-					met.ActivePartnerships++
-				}
+	// Every eligible pair counts in the mean; those never tied have P* = 0.
+	pairs := eligible * (eligible - 1) / 2
+	strength := 0.0
+	for k := range m.pairs {
+		if pr := &m.pairs[k]; m.pairEligible(int(pr.a), int(pr.b)) {
+			strength += pr.strength
+			if pr.active {
+				met.ActivePartnerships++
 			}
 		}
 	}
@@ -125,12 +125,7 @@ func (m *Model) measure() Metrics {
 		}
 		s := 0.0
 		if eligible > 1 {
-			for ob := range m.orgs {
-				if ob != oi && m.pairEligible(oi, ob) {
-					s += m.pairStrength[m.pairIndex(int32(oi), int32(ob))]
-				}
-			}
-			s /= float64(eligible - 1)
+			s = m.orgS[oi] / float64(eligible-1)
 		}
 		results += math.Max(0, y) * (1 + p.Results.CoordinationGain*s)
 	}

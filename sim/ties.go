@@ -159,8 +159,8 @@ type randSource interface{ Float64() float64 }
 // metrics, partnerships, co-production and embeddedness need
 // (docs/MODEL.md §7.9). It is the only pass over all ties in a step.
 func (m *Model) sweepTies() {
-	for k := range m.pairProd {
-		m.pairProd[k] = 1
+	for k := range m.pairs {
+		m.pairs[k].prod = 1
 	}
 	for i := range m.crossSum {
 		m.crossSum[i] = 0
@@ -199,7 +199,7 @@ func (m *Model) sweepTies() {
 			m.crossSum[t.a] += t.trust
 			m.crossSum[t.b] += t.trust
 			if t.trust >= m.p.Partnership.MinTrust {
-				m.pairProd[t.pair] *= 1 - float64(t.weight)*t.trust
+				m.pairs[t.pair].prod *= 1 - float64(t.weight)*t.trust
 			}
 		}
 		if t.class&classMember != 0 {

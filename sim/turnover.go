@@ -109,7 +109,7 @@ func (m *Model) depart(i int32, refilled bool) {
 		id := e.tie
 		t := &m.ties[id]
 		if t.pair >= 0 {
-			m.pairTouched[t.pair] = true
+			m.pairs[t.pair].touched = true
 		}
 		if handoff && t.class&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
 			m.pending[i] = append(m.pending[i], handoffTie{to: e.other, gen: m.gen[e.other], trust: t.trust})
