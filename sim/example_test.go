@@ -45,6 +45,11 @@ func ExampleModel_Advance() {
 		m.Advance()
 	}
 	fmt.Println("leader present:", m.Present(leader), "ties:", m.Degree(leader))
+	for !m.Present(leader) {
+		m.Advance()
+	}
+	fmt.Println("successor: generation", m.Generation(leader), "tenure", m.Tenure(leader), "ties", m.Degree(leader))
 	// Output:
 	// leader present: false ties: 0
+	// successor: generation 2 tenure 0 ties 0
 }

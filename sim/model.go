@@ -429,6 +429,10 @@ func (m *Model) Present(i int) bool { return m.present[i] }
 // Generation returns how many people have held slot i (1 for the first).
 func (m *Model) Generation(i int) int { return int(m.gen[i]) }
 
+// Tenure returns the weeks the person in slot i has been in post (people
+// present at the start get a tenure drawn uniformly over five years).
+func (m *Model) Tenure(i int) int { return int(m.tenure[i]) }
+
 // Alignment returns the alignment of the person in slot i.
 func (m *Model) Alignment(i int) float64 { return m.align[i] }
 
