@@ -113,7 +113,6 @@ type tie struct {
 	trust   float64
 	factor  float64 // weekly decay factor exp(-δ_ij) set at the last contact
 	class   uint8
-	weight  float32 // w in partnership strength
 }
 
 // Tie classes (bit flags).
@@ -122,6 +121,7 @@ const (
 	classFunder               // funder person and nonprofit or backbone person
 	classMember               // community member and nonprofit person
 	classExternal             // any two different organizations
+	classLeader               // a leader holds it (partnership weight)
 )
 
 type handoffTie struct {
@@ -179,8 +179,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.xadj = make([][]edge, n)
 	m.pending = make([][]handoffTie, n)
 	m.crossSum = make([]float64, n)
-	k := p.Network.MaintenanceFocus
-	m.topK, m.topT, m.topN = make([]int32, n*k), make([]float64, n*k), make([]uint8, n)
+	m.topN = make([]uint8, n) // topK and topT are sized by refresh
 	m.memberProd = make([]float64, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
@@ -274,6 +273,13 @@ func sortedEvents(ev []Event) []Event {
 // (docs/MODEL.md §7.2, §7.7, §7.11, §7.12).
 func (m *Model) refresh() {
 	p := &m.p
+	// The strongest-ties lists are sized by network.maintenance_focus; a
+	// set event that changes it starts them afresh (refilled by the next
+	// sweep).
+	if k := p.Network.MaintenanceFocus; len(m.topK) != len(m.org)*k {
+		m.topK, m.topT = make([]int32, len(m.org)*k), make([]float64, len(m.org)*k)
+		clear(m.topN)
+	}
 	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
 	for i := range m.org {
 		o := &p.Orgs[m.org[i]]

@@ -157,3 +157,32 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestSetEventsTakeEffect checks that set events change parameters that
+// are cached in the state: the strongest-ties lists (sized by
+// network.maintenance_focus) and the partnership weights of existing ties.
+func TestSetEventsTakeEffect(t *testing.T) {
+	p := sim.Default()
+	p.Horizon = 30
+	p.Events = []sim.Event{
+		{Step: 5, Kind: sim.Set, Param: "network.maintenance_focus", Value: "12"},
+		{Step: 10, Kind: sim.Set, Param: "partnership.leader_weight", Value: "0"},
+		{Step: 10, Kind: sim.Set, Param: "partnership.staff_weight", Value: "0"},
+	}
+	m, err := sim.New(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Partnership("family_center", "parent_ed"); s == 0 {
+		t.Fatal("the shared history should make a partnership at the start")
+	}
+	for m.Step() < p.Horizon {
+		met := m.Advance()
+		if err := m.CheckInvariants(); err != nil {
+			t.Fatal(err)
+		}
+		if met.Step >= 10 && met.PartnershipStrength != 0 {
+			t.Fatalf("step %d: partnership strength %v with both weights 0", met.Step, met.PartnershipStrength)
+		}
+	}
+}

@@ -350,6 +350,7 @@ func TestSF11Invariants(t *testing.T) {
 		{Step: 30, Kind: sim.Leave, Who: sim.PersonRef{Org: "food_bank", Role: sim.Staff, Index: -1}},
 		{Step: 50, Kind: sim.Join, Org: "late_joiner"},
 		{Step: 120, Kind: sim.Set, Param: "policy.funder_model", Value: "grantor-grantee"},
+		{Step: 150, Kind: sim.Set, Param: "network.maintenance_focus", Value: "3"},
 		{Step: 200, Kind: sim.Exit, Org: "youth_league"},
 	}
 	for seed := uint64(1); seed <= 3; seed++ {

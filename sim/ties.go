@@ -39,9 +39,8 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 	if oi != oj && ki != Community && kj != Community {
 		t.class |= classCross
 		t.pair = m.pairIndex(oi, oj)
-		t.weight = float32(m.p.Partnership.StaffWeight)
 		if m.role[i] == Leader || m.role[j] == Leader {
-			t.weight = float32(m.p.Partnership.LeaderWeight)
+			t.class |= classLeader
 		}
 		if (ki == Funder) != (kj == Funder) { // the other end is a nonprofit or the backbone
 			t.class |= classFunder
@@ -168,6 +167,9 @@ func (m *Model) sweepTies() {
 		m.topN[i] = 0
 	}
 	min := m.p.Trust.DropBelow
+	// The weights are read here, not stored on ties, so that a set event
+	// changes them for every tie.
+	wLeader, wStaff := m.p.Partnership.LeaderWeight, m.p.Partnership.StaffWeight
 	step := int32(m.step)
 	m.drops = m.drops[:0]
 	m.sums = tieSums{}
@@ -199,7 +201,11 @@ func (m *Model) sweepTies() {
 			m.crossSum[t.a] += t.trust
 			m.crossSum[t.b] += t.trust
 			if t.trust >= m.p.Partnership.MinTrust {
-				m.pairs[t.pair].prod *= 1 - float64(t.weight)*t.trust
+				w := wStaff
+				if t.class&classLeader != 0 {
+					w = wLeader
+				}
+				m.pairs[t.pair].prod *= 1 - w*t.trust
 			}
 		}
 		if t.class&classMember != 0 {
