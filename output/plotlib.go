@@ -364,6 +364,17 @@ func addMeanLine(p *plot.Plot, xs, ys []float64, sty draw.LineStyle) (*plotter.L
 	return l, nil
 }
 
+// addMeanWithBand draws a mean line in sty over its 95% band (when bands
+// is true; nil band otherwise) and returns both for the legend.
+func addMeanWithBand(p *plot.Plot, xs, mean, lo, hi []float64, sty draw.LineStyle, bands bool) (*plotter.Line, *plotter.Polygon, error) {
+	var band *plotter.Polygon
+	if bands {
+		band = addBand(p, xs, lo, hi, sty.Color)
+	}
+	line, err := addMeanLine(p, xs, mean, sty)
+	return line, band, err
+}
+
 // addBand adds a translucent band between lo and hi over each stretch of
 // x where both are defined, and returns it for the legend (nil when no
 // point has a band).

@@ -235,11 +235,7 @@ func (v *view) timeseries(name, metric, title, yLabel, caption string) *figure {
 			for i, pd := range shown {
 				xs, mean, lo, hi := seriesColumns(pd.series[metric], 0, len(pd.series[metric]), 0)
 				sty := lineStyle(i)
-				var band *plotter.Polygon
-				if v.bands {
-					band = addBand(p, xs, lo, hi, sty.Color)
-				}
-				line, err := addMeanLine(p, xs, mean, sty)
+				line, band, err := addMeanWithBand(p, xs, mean, lo, hi, sty, v.bands)
 				if err != nil {
 					return fmt.Errorf("%s: %w", pd.mp.Label, err)
 				}
@@ -414,11 +410,7 @@ func (v *view) response(m measure) (*figure, string) {
 					}
 				}
 				sty := lineStyle(i)
-				var band *plotter.Polygon
-				if v.bands {
-					band = addBand(p, xs, lo, hi, sty.Color)
-				}
-				line, err := addMeanLine(p, xs, mean, sty)
+				line, band, err := addMeanWithBand(p, xs, mean, lo, hi, sty, v.bands)
 				if err != nil {
 					return err
 				}
@@ -806,12 +798,7 @@ func (v *view) aroundEvent(align func(*pointData) int, fig func(what string) *fi
 			at := align(pd)
 			from, to := max(at-leaveBefore, 0), min(at+leaveAfter+1, len(s))
 			xs, mean, lo, hi := seriesColumns(s, from, to, at)
-			sty := lineStyle(i)
-			var band *plotter.Polygon
-			if v.bands {
-				band = addBand(p, xs, lo, hi, sty.Color)
-			}
-			line, err := addMeanLine(p, xs, mean, sty)
+			line, band, err := addMeanWithBand(p, xs, mean, lo, hi, lineStyle(i), v.bands)
 			if err != nil {
 				return err
 			}
