@@ -13,9 +13,10 @@ import (
 // and each slot keeps the indices of its ties. A Model is not safe for
 // concurrent use; separate Models share nothing.
 type Model struct {
-	p    Params
-	seed uint64
-	step int
+	p       Params
+	workers int // goroutines per step (SetWorkers)
+	seed    uint64
+	step    int
 
 	orgs  []orgState
 	nOrgs int
@@ -576,3 +577,8 @@ func contains(s []edge, id int32) bool {
 	}
 	return false
 }
+
+// SetWorkers sets how many goroutines share the work of each later step
+// (n ≤ 1: the calling goroutine alone). The result of a step does not
+// depend on it (docs/PERFORMANCE.md, "Parallel step").
+func (m *Model) SetWorkers(n int) { m.workers = max(1, n) }

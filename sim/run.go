@@ -6,15 +6,33 @@ import "context"
 // non-nil error stops the run and is returned by Run.
 type Sink func(Metrics) error
 
-// Run executes one whole run of p with the given seed, passing the metrics
-// of every step to sink in step order. It returns ctx.Err() if ctx is
-// cancelled between steps. Runs share nothing, so any number may execute
-// concurrently.
+// Options are execution settings of a run. They never change a result:
+// the same parameters and seed give the same metrics, bit for bit,
+// whatever the options. The zero value runs on one goroutine.
+type Options struct {
+	// Workers is the number of goroutines that share the work of each
+	// step of one run (docs/PERFORMANCE.md, "Parallel step"); 0 or 1
+	// runs every step on the calling goroutine. More than one pays only
+	// for large initiatives (tens of thousands of people and up).
+	Workers int
+}
+
+// Run executes one whole run of p with the given seed on one goroutine,
+// passing the metrics of every step to sink in step order. It returns
+// ctx.Err() if ctx is cancelled between steps. Runs share nothing, so any
+// number may execute concurrently.
 func Run(ctx context.Context, p Params, seed uint64, sink Sink) error {
+	return RunWith(ctx, p, seed, Options{}, sink)
+}
+
+// RunWith is Run with execution options, such as several workers inside
+// the run; the metrics are the same as Run's.
+func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink) error {
 	m, err := New(p, seed)
 	if err != nil {
 		return err
 	}
+	m.SetWorkers(opt.Workers)
 	for m.Step() < p.Horizon {
 		if err := ctx.Err(); err != nil {
 			return err
