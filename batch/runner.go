@@ -15,8 +15,13 @@ import (
 
 // Options control Execute.
 type Options struct {
-	// Workers is the number of runs executing at once; 0 or less means
-	// runtime.GOMAXPROCS(0).
+	// Workers is the number of goroutines doing the batch's runs; 0 or
+	// less means runtime.GOMAXPROCS(0). With W workers and R runs to do
+	// (those not already checkpointed), min(W, R) runs execute at once and
+	// each gets max(1, W/min(W, R)) workers inside the run
+	// (sim.Options.Workers), fixed when Execute starts: a batch of many
+	// runs runs W of them at once, one goroutine each, while a single big
+	// run gets all W. The number of workers never changes a result.
 	Workers int
 	// Resume replays the runs already checkpointed in the output
 	// directory instead of refusing to start.
@@ -27,15 +32,17 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// windowPerWorker sets the reorder window: at most Workers*windowPerWorker
-// finished runs wait for an earlier, slower one before reaching the sink.
+// windowPerWorker sets the reorder window: at most windowPerWorker finished
+// runs per run executing at once wait for an earlier, slower one before reaching the sink.
 // A few per worker absorbs the spread of run times without letting memory
 // grow with the size of the batch.
 const windowPerWorker = 4
 
-// Execute runs every run of plan on opt.Workers goroutines and hands the
-// results to sink in run-index order, so what sink sees never depends on
-// scheduling. sink is never called concurrently.
+// Execute runs every run of plan on opt.Workers goroutines (several runs
+// at once, and several goroutines inside each run when there are fewer
+// runs than workers; see Options.Workers) and hands the results to sink in
+// run-index order, so what sink sees never depends on scheduling. sink is
+// never called concurrently.
 //
 // Each finished run is first checkpointed under dir/.partial (created if
 // needed, with fingerprint recorded), so nothing finished is lost: if ctx is
@@ -46,9 +53,9 @@ const windowPerWorker = 4
 // directory is an error wrapping ErrUnfinished; with it, a checkpoint
 // directory of a different fingerprint is an error wrapping ErrOtherBatch.
 //
-// At most a few runs per worker are held in memory at once, however many
-// runs the plan has: a worker that gets too far ahead of the oldest
-// unfinished run waits. After sink has accepted every result and the
+// At most a few results per run executing at once are held in memory,
+// however many runs the plan has: a worker that gets too far ahead of the
+// oldest unfinished run waits. After sink has accepted every result and the
 // caller has published its output, RemovePartial deletes the checkpoints.
 func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, opt Options, sink func(Result) error) error {
 	return execute(ctx, dir, plan, 0, plan.NumRuns(), fingerprint, opt, sink)
@@ -86,11 +93,7 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	}
 	progress()
 
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, len(todo)))
+	workers, inner := splitWorkers(opt.Workers, len(todo))
 	window := workers * windowPerWorker
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -130,7 +133,7 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 		g.Go(func() error {
 			defer wg.Done()
 			for i := range jobs {
-				r, err := runOne(gctx, plan, i)
+				r, err := runOne(gctx, plan, i, inner)
 				if err != nil {
 					return err
 				}
@@ -193,12 +196,29 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	return err
 }
 
-// runOne executes run i of plan and collects its metrics.
-func runOne(ctx context.Context, plan *Plan, i int) (*Result, error) {
+// splitWorkers divides workers goroutines (0 or less: GOMAXPROCS) between
+// runs and the inside of runs, for a batch with runs runs still to do. It
+// returns how many runs execute at once, min(workers, runs) but at least
+// one, and how many workers each of them gets inside it, at least one.
+func splitWorkers(workers, runs int) (outer, inner int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	outer = max(1, min(workers, runs))
+	return outer, max(1, workers/outer)
+}
+
+// runWith is sim.RunWith; tests replace it to see the options each run
+// gets.
+var runWith = sim.RunWith
+
+// runOne executes run i of plan with inner workers inside the run and
+// collects its metrics.
+func runOne(ctx context.Context, plan *Plan, i, inner int) (*Result, error) {
 	run := plan.Run(i)
 	p := &plan.Points[run.Point]
 	steps := make([]sim.Metrics, 0, p.Params.Horizon)
-	err := sim.Run(ctx, p.Params, run.Seed, func(m sim.Metrics) error {
+	err := runWith(ctx, p.Params, run.Seed, sim.Options{Workers: inner}, func(m sim.Metrics) error {
 		steps = append(steps, m)
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -126,6 +127,126 @@ func TestExecuteOrderAndDeterminism(t *testing.T) {
 			}
 			if HasPartial(dir) {
 				t.Error("RemovePartial left the checkpoints")
+			}
+		})
+	}
+}
+
+func TestSplitWorkers(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	tests := []struct {
+		workers, runs, outer, inner int
+	}{
+		{1, 10, 1, 1},
+		{8, 100, 8, 1},
+		{8, 8, 8, 1},
+		{8, 5, 5, 1},
+		{8, 4, 4, 2},
+		{8, 3, 3, 2},
+		{8, 1, 1, 8},
+		{16, 5, 5, 3},
+		{16, 1, 1, 16},
+		{3, 0, 1, 3}, // nothing to run: one idle worker
+		{0, 1, 1, procs},
+		{-1, 1000, min(procs, 1000), 1},
+	}
+	for _, tt := range tests {
+		outer, inner := splitWorkers(tt.workers, tt.runs)
+		if outer != tt.outer || inner != tt.inner {
+			t.Errorf("splitWorkers(%d, %d) = %d, %d; want %d, %d", tt.workers, tt.runs, outer, inner, tt.outer, tt.inner)
+		}
+	}
+}
+
+// bigPlan returns a plan of replicates runs of an initiative of about
+// 3,000 people (the default one with larger organizations), large enough
+// for a step to have work to share between goroutines.
+func bigPlan(t testing.TB, replicates, horizon int) *Plan {
+	t.Helper()
+	p := sim.Default()
+	p.Horizon = horizon
+	for i := range p.Orgs {
+		for r := range p.Orgs[i].Positions {
+			p.Orgs[i].Positions[r] *= 25
+		}
+	}
+	return &Plan{Scenario: "big", Replicates: replicates, BaseSeed: 11, Every: 1, Points: []Point{{Params: p}}}
+}
+
+func TestExecuteWorkersInsideRuns(t *testing.T) {
+	// Record the workers each run is given inside it, and check that the
+	// results are those of one worker whatever the split.
+	var mu sync.Mutex
+	inner := map[int]int{} // run seed -> sim.Options.Workers
+	orig := runWith
+	t.Cleanup(func() { runWith = orig })
+	runWith = func(ctx context.Context, p sim.Params, seed uint64, opt sim.Options, sink sim.Sink) error {
+		mu.Lock()
+		inner[int(seed)] = opt.Workers
+		mu.Unlock()
+		return orig(ctx, p, seed, opt, sink)
+	}
+
+	tests := []struct {
+		replicates, workers, inner int
+		checkpointed               []int // runs already done when resuming
+	}{
+		{1, 1, 1, nil},
+		{1, 2, 2, nil},
+		{1, 8, 8, nil},
+		{3, 8, 2, nil},
+		{3, 2, 1, nil},
+		{4, 4, 1, nil},
+		// Resuming: only the runs still to do count.
+		{4, 4, 2, []int{0, 3}},
+		{4, 6, 6, []int{0, 1, 2}},
+	}
+	wants := map[int][]Result{}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("replicates=%d/workers=%d/checkpointed=%v", tt.replicates, tt.workers, tt.checkpointed), func(t *testing.T) {
+			plan := bigPlan(t, tt.replicates, 12)
+			want, ok := wants[tt.replicates]
+			if !ok {
+				want = reference(t, plan)
+				wants[tt.replicates] = want
+			}
+			dir := t.TempDir()
+			resume := tt.checkpointed != nil
+			if resume {
+				if err := os.MkdirAll(filepath.Join(dir, PartialDir), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := writeFingerprint(filepath.Join(dir, PartialDir), "fp", plan, plan.NumRuns()); err != nil {
+					t.Fatal(err)
+				}
+				for _, i := range tt.checkpointed {
+					if err := writeCheckpoint(filepath.Join(dir, PartialDir), "fp", &want[i]); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			clear(inner)
+			var rec recorder
+			if err := Execute(context.Background(), dir, plan, "fp", Options{Workers: tt.workers, Resume: resume}, rec.sink); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rec.results, want) {
+				t.Error("results differ from the one-worker batch")
+			}
+			for i := range plan.NumRuns() {
+				run := plan.Run(i)
+				got, ran := inner[int(run.Seed)]
+				if slices.Contains(tt.checkpointed, i) {
+					if ran {
+						t.Errorf("run %d was checkpointed but ran again", i)
+					}
+					continue
+				}
+				if !ran {
+					t.Errorf("run %d did not run", i)
+				} else if got != tt.inner {
+					t.Errorf("run %d ran with %d workers inside it, want %d", i, got, tt.inner)
+				}
 			}
 		})
 	}
@@ -377,11 +498,19 @@ func TestFingerprint(t *testing.T) {
 	}
 }
 
+// BenchmarkExecute times a batch of 48 short runs of the default
+// initiative (4 design points × 12 replicates, two years) on
+// runtime.GOMAXPROCS(0) workers, so that
+//
+//	go test ./batch -run '^$' -bench Execute -cpu 1,2,4,8,16
+//
+// gives the batch's scaling table in runs/s.
 func BenchmarkExecute(b *testing.B) {
-	plan := testPlan(b, 2, 8, 52)
+	plan := testPlan(b, 4, 12, 104)
+	opt := Options{Workers: runtime.GOMAXPROCS(0)}
 	for b.Loop() {
 		dir := b.TempDir()
-		if err := Execute(context.Background(), dir, plan, "fp", Options{}, func(Result) error { return nil }); err != nil {
+		if err := Execute(context.Background(), dir, plan, "fp", opt, func(Result) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
