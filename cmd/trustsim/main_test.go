@@ -143,6 +143,29 @@ func TestWorkersWriteIdenticalFiles(t *testing.T) {
 	}
 }
 
+func TestWorkersInsideARunWriteIdenticalFiles(t *testing.T) {
+	// One run of bench-city (about 10,000 people, shortened): with more
+	// workers than runs, the workers share each step of the run, which
+	// must not change a byte of the results.
+	tmp := t.TempDir()
+	var dirs []string
+	for _, workers := range []string{"1", "2", "8"} {
+		dir := filepath.Join(tmp, "w"+workers)
+		mustRun(t, "run", "bench-city", "--set", "horizon=6", "--replicates", "1", "--workers", workers, "--out", dir, "--quiet")
+		dirs = append(dirs, dir)
+	}
+	runs, err := os.ReadFile(filepath.Join(dirs[0], "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(runs), "\n"); n != 2 {
+		t.Fatalf("runs.csv has %d lines, want a header and one run", n)
+	}
+	for _, dir := range dirs[1:] {
+		sameBatch(t, dirs[0], dir)
+	}
+}
+
 func TestInterruptAndResume(t *testing.T) {
 	tmp := t.TempDir()
 	whole := filepath.Join(tmp, "whole")

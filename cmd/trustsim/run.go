@@ -61,9 +61,15 @@ runs "default"), on all CPUs, and writes into the output directory:
   aggregate.csv   mean and 95% confidence interval over replicates
   manifest.json   scenario, seeds, parameters and program version
   plots/          PNG and SVG plots, and report.html
-The files are the same, byte for byte, whatever --workers is. They appear
-only when the batch has finished, replacing those of an earlier batch in
-the same directory.
+They appear only when the batch has finished, replacing those of an
+earlier batch in the same directory.
+
+--workers N (default: the number of CPUs) is how many goroutines, so at
+most how many CPUs, do the work: N runs execute at once, one goroutine
+each. A batch of R runs with R < N (counting, when resuming, the runs not
+yet done) runs all R at once and each shares the work of its steps among
+N/R goroutines, so a single big run uses all N. The files are the same,
+byte for byte, whatever --workers is.
 
 The scenario and every override are checked before anything is written:
 invalid input exits with status 2, lists every problem as
@@ -104,7 +110,7 @@ Examples:
 func newRunFlags(fs *pflag.FlagSet) *runFlags {
 	f := &runFlags{}
 	fs.StringVar(&f.out, "out", "", "output `DIR` (default out/<scenario name>)")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "number of runs executing at once (`N`)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines `N`: runs executing at once, and inside each run when there are fewer runs than N; results do not depend on it")
 	f.declare(fs)
 	fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
 	fs.BoolVar(&f.resume, "resume", false, "continue an interrupted batch (or shard) in the output directory")
