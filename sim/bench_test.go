@@ -136,3 +136,41 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParallelStep times one step of a large initiative on as many
+// workers inside the run as GOMAXPROCS, so that
+//
+//	go test ./sim -run '^$' -bench ParallelStep -cpu 1,2,4,8,16
+//
+// gives the scaling of one run across workers: about 10k and 100k people
+// (1M with TRUSTSIM_BENCH_1M=1), after 26 weeks of warm-up. It reports
+// the peak resident memory of the process so far (peak-MB) where the
+// system tells it.
+func BenchmarkParallelStep(b *testing.B) {
+	sizes := []int{60, 600}
+	if os.Getenv("TRUSTSIM_BENCH_1M") != "" {
+		sizes = append(sizes, 6000)
+	}
+	for _, n := range sizes {
+		p := scaledCity(n)
+		b.Run(fmt.Sprintf("people=%d", p.People()), func(b *testing.B) {
+			m, err := sim.New(p, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m.SetWorkers(runtime.GOMAXPROCS(0))
+			for range 26 {
+				m.Advance()
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m.Advance()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+			b.ReportMetric(float64(m.NumPeople())*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
+			if mb := peakRSSMB(); mb > 0 {
+				b.ReportMetric(mb, "peak-MB")
+			}
+		})
+	}
+}

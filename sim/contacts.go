@@ -15,36 +15,181 @@ func contactsThisWeek(x float64, r *rand.Rand) int {
 	return int(n)
 }
 
-// buildRelationships spends each person's relationship-building hours,
-// s_i·H_i per week, on contacts of network.hours_per_contact each
-// (docs/MODEL.md §7.2, M3). A contact seeks someone new (newContact) with
-// probability network.explore_probability; when it does not, or finds
-// nobody, it goes to an existing tie chosen by maintained, and a person
-// with no tie to another organization tries newContact once more.
-func (m *Model) buildRelationships() {
-	p := &m.p
-	r := m.rInteract
-	hpc := p.Network.HoursPerContact
-	for i := range m.org {
-		if !m.present[i] || m.share[i] == 0 {
-			continue
-		}
-		n := contactsThisWeek(m.share[i]*p.Results.HoursPerWeek[m.role[i]]/hpc, r)
-		for range n {
-			j := int32(-1)
-			if r.Float64() < p.Network.ExploreProbability {
-				j = m.newContact(int32(i), r)
-			}
-			if j < 0 {
-				if j = m.maintained(int32(i), r); j < 0 {
-					j = m.newContact(int32(i), r)
-				}
-			}
-			if j >= 0 {
-				m.contact(int32(i), j, hpc, true, r)
+// Kinds of contact (contactRec.kind), in the order a person makes them in
+// a week.
+const (
+	kindBuild     = iota // relationship building (§7.2), dedicated
+	kindConvene          // at a convening (§7.3), dedicated if convening.relational
+	kindWork             // direct work with a colleague (§7.4), at the work discount
+	kindCommunity        // co-production with a community member (§7.4), dedicated
+)
+
+// contactRec is one contact of the week: proposed by person i with person
+// j, then applied to their tie.
+type contactRec struct {
+	i, j int32   // proposer and partner
+	tie  int32   // the tie i–j; -1 until created
+	draw float32 // uniform draw in [0,1) for a bad experience
+	pull float32 // alignment pull k the contact exerts (0 after a bad experience), set when applied
+	kind uint8
+}
+
+// interact runs the contacts of the week (docs/MODEL.md §7.2–7.4) in
+// four phases:
+//
+//  1. plan (parallel over person blocks): each person draws, from their
+//     own stream, whom they contact this week — relationship building,
+//     convening contacts, work and co-production contacts — from the
+//     state at the start of the phase;
+//  2. create (sequential, in proposal order): first contacts create their
+//     tie;
+//  3. apply (parallel over blocks of the lower-numbered end of each tie):
+//     every tie receives its contacts in proposal order, each growing or
+//     breaking trust from the alignments at the start of the phase;
+//  4. pull (sequential, in proposal order): each positive contact pulls
+//     the less aligned person toward the other; then convening attendees
+//     are pulled toward the common purpose and lose the hours attended.
+//
+// Proposal order is by proposer slot, then by the order of the
+// proposer's draws; no phase depends on the number of workers.
+func (m *Model) interact() {
+	convening := m.conveningNow()
+	if convening {
+		m.forEach(m.nBlocks, (*Model).attendBlock)
+		m.attendees = m.attendees[:0]
+		step := int32(m.step)
+		for i, s := range m.attended {
+			if s == step {
+				m.attendees = append(m.attendees, int32(i))
 			}
 		}
 	}
+	m.forEach(m.nBlocks, (*Model).planBlock)
+	for a := range m.nBlocks { // 2. create
+		recs := m.recs[a]
+		for k := range recs {
+			c := &recs[k]
+			if c.tie >= 0 {
+				continue
+			}
+			if c.tie = m.findTie(c.i, c.j); c.tie < 0 {
+				c.tie = m.addTie(c.i, c.j, m.newTieTrust())
+			}
+		}
+	}
+	m.forEach(m.nBlocks, (*Model).applyBlock)
+	for a := range m.nBlocks { // 4. pull
+		for _, c := range m.recs[a] {
+			if c.pull > 0 {
+				pullAlignment(m.align, c.i, c.j, float64(c.pull))
+			}
+		}
+	}
+	if convening && len(m.attendees) >= 2 {
+		c := &m.p.Convening
+		for _, i := range m.attendees {
+			m.align[i] += c.AlignmentPull * (1 - m.align[i])
+			m.convLoss[m.org[i]] += c.Hours * m.p.Results.Productivity[m.role[i]]
+		}
+	}
+}
+
+// planBlock draws the contacts of the week of the people of block b
+// (phase 1 of interact) and orders them by the block owning each tie.
+func (m *Model) planBlock(w, b int) {
+	recs := m.recs[b][:0]
+	first, end := m.block(b)
+	for i := first; i < end; i++ {
+		if !m.present[i] {
+			continue
+		}
+		r := m.personStream(w, i, purposeContacts)
+		recs = m.buildContacts(recs, i, r)
+		if m.attended[i] == int32(m.step) && len(m.attendees) >= 2 {
+			recs = m.conveningContacts(recs, i, r)
+		}
+		recs = m.workContacts(recs, i, r)
+	}
+	m.recs[b] = recs
+
+	// Counting sort by owner block (the block of the lower slot of the
+	// pair), stable, so each owner sees the contacts in proposal order.
+	nb := m.nBlocks
+	off := m.offsets[b*(nb+1) : (b+1)*(nb+1)]
+	clear(off)
+	for k := range recs {
+		off[m.owner(&recs[k])+1]++
+	}
+	for o := 1; o <= nb; o++ {
+		off[o] += off[o-1]
+	}
+	perm := m.perm[b]
+	if cap(perm) < len(recs) {
+		perm = make([]int32, len(recs), 2*len(recs))
+	}
+	perm = perm[:len(recs)]
+	for k := range recs {
+		o := m.owner(&recs[k])
+		perm[off[o]] = int32(k)
+		off[o]++
+	}
+	// off[o] is now the end of block o's run; shift back to starts.
+	copy(off[1:], off[:nb])
+	off[0] = 0
+	m.perm[b] = perm
+}
+
+// owner returns the block that applies contact c: that of the lower slot
+// of the pair, so that all contacts on one tie go to one block.
+func (m *Model) owner(c *contactRec) int { return m.blockOf(min(c.i, c.j)) }
+
+// applyBlock applies, in proposal order, every contact on ties owned by
+// block b (phase 3 of interact).
+func (m *Model) applyBlock(_, b int) {
+	nb := m.nBlocks
+	for a := range nb {
+		off := m.offsets[a*(nb+1):]
+		recs := m.recs[a]
+		for _, k := range m.perm[a][off[b]:off[b+1]] {
+			c := &recs[k]
+			m.applyContact(c)
+		}
+	}
+}
+
+// propose appends the contact of i with j, unless j is i or absent.
+func (m *Model) propose(recs []contactRec, i, j int32, kind uint8, r *rand.Rand) []contactRec {
+	if j < 0 || j == i || !m.present[j] {
+		return recs
+	}
+	return append(recs, contactRec{i: i, j: j, tie: m.findTie(i, j), draw: float32(r.Uint32()>>8) / (1 << 24), kind: kind})
+}
+
+// buildContacts spends i's relationship-building hours, s_i·H_i per week,
+// on contacts of network.hours_per_contact each (docs/MODEL.md §7.2, M3).
+// A contact seeks someone new (newContact) with probability
+// network.explore_probability; when it does not, or finds nobody, it goes
+// to an existing tie chosen by maintained, and a person with no tie to
+// another organization tries newContact once more.
+func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
+	p := &m.p
+	if m.share[i] == 0 {
+		return recs
+	}
+	n := contactsThisWeek(m.share[i]*p.Results.HoursPerWeek[m.role[i]]/p.Network.HoursPerContact, r)
+	for range n {
+		j := int32(-1)
+		if r.Float64() < p.Network.ExploreProbability {
+			j = m.newContact(i, r)
+		}
+		if j < 0 {
+			if j = m.maintained(i, r); j < 0 {
+				j = m.newContact(i, r)
+			}
+		}
+		recs = m.propose(recs, i, j, kindBuild, r)
+	}
+	return recs
 }
 
 // maintained picks whom i spends a maintenance contact on: the other end
@@ -107,7 +252,7 @@ func (m *Model) anyNeighbor(i int32, r *rand.Rand) int32 {
 // tie), otherwise cold, a random person of another organization, with
 // probability network.cold_contact_probability; either is met only if the
 // homophily test exp(−β·|a_i − a_j|) passes. Convenings are the other
-// way to meet people (convene).
+// way to meet people (conveningContacts).
 func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	p := &m.p
 	j := int32(-1)
@@ -134,25 +279,24 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	return j
 }
 
-// convene runs a backbone convening every convening.interval weeks while
-// a backbone organization has someone in post (docs/MODEL.md §7.3, M4).
-// Invited are the roles in convening.attend from every organization in the
-// initiative, funder people only under the partnership model and
-// community members only when engaged; each attends with probability
-// convening.attendance. Each attendee has convening.contacts contacts with attendees
-// of other organizations: someone already known who attends (chosen as in
-// maintained) with probability 1 − network.explore_probability, otherwise
-// a random attendee. Each attendee is pulled toward the common purpose:
-// a ← a + ω·(1 − a). Attending costs convening.hours of direct work.
-func (m *Model) convene() {
+// conveningNow reports whether the backbone holds a convening this week:
+// every convening.interval weeks while a backbone organization has someone
+// in post (docs/MODEL.md §7.3, M4).
+func (m *Model) conveningNow() bool {
+	c := &m.p.Convening
+	return c.Interval > 0 && m.step%c.Interval == 0 && m.backboneInPost()
+}
+
+// attendBlock decides who of block b attends this week's convening
+// (docs/MODEL.md §7.3): invited are the roles in convening.attend from
+// every organization in the initiative, funder people only under the
+// partnership model and community members only when engaged; each attends
+// with probability convening.attendance.
+func (m *Model) attendBlock(w, b int) {
 	p := &m.p
 	c := &p.Convening
-	if c.Interval == 0 || m.step%c.Interval != 0 || !m.backboneInPost() {
-		return
-	}
-	r := m.rConvene
-	m.attendees = m.attendees[:0]
-	for i := range m.org {
+	first, end := m.block(b)
+	for i := first; i < end; i++ {
 		if !m.present[i] {
 			continue
 		}
@@ -160,39 +304,35 @@ func (m *Model) convene() {
 		role := m.role[i]
 		invited := c.Attend[role] &&
 			(kind != Funder || p.Policy.FunderModel == Partnership) &&
-			(role != Member || m.engaged(int32(i)))
-		// Draw for everyone present so invitations do not shift the stream.
-		if u := r.Float64(); invited && u < c.Attendance {
-			m.attendees = append(m.attendees, int32(i))
+			(role != Member || m.engaged(i))
+		if invited && m.personStream(w, i, purposeAttend).Float64() < c.Attendance {
+			m.attended[i] = int32(m.step)
 		}
 	}
-	n := len(m.attendees)
-	if n < 2 {
-		return
-	}
+}
+
+// conveningContacts are attendee i's convening.contacts contacts with
+// attendees of other organizations (docs/MODEL.md §7.3): someone already
+// known who attends (chosen as in maintained) with probability
+// 1 − network.explore_probability, otherwise a random attendee.
+func (m *Model) conveningContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
+	p := &m.p
 	step := int32(m.step)
-	for _, i := range m.attendees {
-		m.attended[i] = step
-	}
-	for _, i := range m.attendees {
-		for range c.Contacts {
-			// Catch up with someone already known who is there, or meet someone new.
-			j := int32(-1)
-			if r.Float64() >= p.Network.ExploreProbability {
-				if k := m.maintained(i, r); k >= 0 && m.attended[k] == step {
-					j = k
-				}
-			}
-			if j < 0 {
-				j = m.attendees[r.IntN(n)]
-			}
-			if m.org[j] != m.org[i] {
-				m.contact(i, j, p.Network.HoursPerContact, c.Relational, r)
+	for range p.Convening.Contacts {
+		j := int32(-1)
+		if r.Float64() >= p.Network.ExploreProbability {
+			if k := m.maintained(i, r); k >= 0 && m.attended[k] == step {
+				j = k
 			}
 		}
-		m.align[i] += c.AlignmentPull * (1 - m.align[i])
-		m.convLoss[m.org[i]] += c.Hours * p.Results.Productivity[m.role[i]]
+		if j < 0 {
+			j = m.attendees[r.IntN(len(m.attendees))]
+		}
+		if m.org[j] != m.org[i] {
+			recs = m.propose(recs, i, j, kindConvene, r)
+		}
 	}
+	return recs
 }
 
 func (m *Model) backboneInPost() bool {
@@ -212,52 +352,44 @@ func (m *Model) backboneInPost() bool {
 
 func (m *Model) engaged(i int32) bool { return m.engageDraw[i] < m.p.Policy.Engagement }
 
-// workContacts are the contacts of direct work (docs/MODEL.md §7.4): each
+// workContacts are i's contacts of direct work (docs/MODEL.md §7.4): a
 // person of a non-community organization has network.colleague_contacts
 // work contacts a week, at the work discount, with a random colleague with
 // probability network.explore_probability (or when they have no colleague
-// tie), otherwise with a colleague they already have a tie to; each
-// engaged community member has community.contacts dedicated contacts with
+// tie), otherwise with a colleague they already have a tie to; an engaged
+// community member has community.contacts dedicated contacts with
 // nonprofit people (co-production, M10): someone new with probability
 // network.explore_probability, otherwise a tie chosen by maintained.
-func (m *Model) workContacts() {
+func (m *Model) workContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
 	p := &m.p
-	r := m.rInteract
-	hpc := p.Network.HoursPerContact
-	for i := range m.org {
-		if !m.present[i] {
-			continue
-		}
-		st := &m.orgs[m.org[i]]
-		if st.kind != Community {
-			size := int(st.end - st.first)
-			for range contactsThisWeek(p.Network.ColleagueContacts, r) {
-				var j int32
-				if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
-					j = st.first + int32(r.IntN(size))
-				} else {
-					j = m.adj[i][r.IntN(len(m.adj[i]))].other
-				}
-				if j != int32(i) {
-					m.contact(int32(i), j, hpc, false, r)
-				}
+	st := &m.orgs[m.org[i]]
+	if st.kind != Community {
+		size := int(st.end - st.first)
+		for range contactsThisWeek(p.Network.ColleagueContacts, r) {
+			var j int32
+			if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
+				j = st.first + int32(r.IntN(size))
+			} else {
+				j = m.adj[i][r.IntN(len(m.adj[i]))].other
 			}
-			continue
+			recs = m.propose(recs, i, j, kindWork, r)
 		}
-		if !m.engaged(int32(i)) || len(m.serviceSlots) == 0 {
-			continue
-		}
-		for range contactsThisWeek(p.Community.Contacts, r) {
-			j := int32(-1)
-			if r.Float64() >= p.Network.ExploreProbability {
-				j = m.maintained(int32(i), r)
-			}
-			if j < 0 {
-				j = m.serviceSlots[r.IntN(len(m.serviceSlots))]
-			}
-			m.contact(int32(i), j, hpc, true, r)
-		}
+		return recs
 	}
+	if !m.engaged(i) || len(m.serviceSlots) == 0 {
+		return recs
+	}
+	for range contactsThisWeek(p.Community.Contacts, r) {
+		j := int32(-1)
+		if r.Float64() >= p.Network.ExploreProbability {
+			j = m.maintained(i, r)
+		}
+		if j < 0 {
+			j = m.serviceSlots[r.IntN(len(m.serviceSlots))]
+		}
+		recs = m.propose(recs, i, j, kindCommunity, r)
+	}
+	return recs
 }
 
 // relaxAlignment returns every person's alignment toward their own

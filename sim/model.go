@@ -13,10 +13,9 @@ import (
 // and each slot keeps the indices of its ties. A Model is not safe for
 // concurrent use; separate Models share nothing.
 type Model struct {
-	p       Params
-	workers int // goroutines per step (SetWorkers)
-	seed    uint64
-	step    int
+	p    Params
+	seed uint64
+	step int
 
 	orgs  []orgState
 	nOrgs int
@@ -44,8 +43,10 @@ type Model struct {
 	partnerSlots []int32 // slots of non-community organizations
 	serviceSlots []int32 // slots of nonprofit organizations
 
-	ties []tie
-	free []int32
+	ties  []tie
+	trust []float64 // trust of each tie in ties
+	class []uint8   // class bits of each tie in ties
+	free  []int32
 
 	// Organization pairs that have ever had a tie between them, in the
 	// order their first tie formed; every other pair has strength and
@@ -60,18 +61,32 @@ type Model struct {
 	events []Event // sorted by step (stable)
 	nextEv int
 
-	rInteract *rand.Rand // relationship building, work and community contacts
-	rConvene  *rand.Rand // convenings
-	rLeave    *rand.Rand // one draw per slot per step: leaving
-	rVacancy  *rand.Rand // vacancy lengths
-	rHire     *rand.Rand // people's alignment, engagement and initial tenure; initial ties
-	rReview   *rand.Rand // arrangement reviews and the champions' upkeep contacts
-	rHandoff  *rand.Rand // which ties a warm handoff passes on
+	// Streams of the sequential parts of a step. Contacts and convening
+	// attendance draw from per-person streams instead (personStream).
+	rLeave   *rand.Rand // one draw per slot per step: leaving
+	rVacancy *rand.Rand // vacancy lengths
+	rHire    *rand.Rand // people's alignment, engagement and initial tenure; initial ties
+	rReview  *rand.Rand // arrangement reviews and the champions' upkeep contacts
+	rHandoff *rand.Rand // which ties a warm handoff passes on
+
+	// The parallel step (parallel.go): workers and their random sources,
+	// person blocks, and the contacts of the week proposed by each block.
+	workers   int
+	pcgs      []*rand.PCG
+	rngs      []*rand.Rand
+	stepKey   uint64 // mix of (seed, step): the root of per-person streams
+	blockSize int
+	nBlocks   int
+	recs      [][]contactRec // per proposing block, in proposal order
+	perm      [][]int32      // per proposing block: its contacts ordered by owning block
+	offsets   []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
 
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended
 	convLoss  []float64
-	drops     []int32 // scratch
+
+	chunks []sweepChunk // sweep scratch, per chunk of the tie pool
+	dirty  []bool       // the slot lost a tie in this step's sweep
 	// topK holds, for each slot, the other ends of its strongest ties to
 	// other organizations at the last sweep, strongest first: topN[i]
 	// entries from topK[i*k], k = network.maintenance_focus.
@@ -106,14 +121,14 @@ type orgState struct {
 // its other end, so that finding a tie scans a short contiguous list.
 type edge struct{ tie, other int32 }
 
-// tie is an undirected tie between slots a and b.
+// tie is an undirected tie between slots a and b. Its trust and class
+// live in Model.trust and Model.class, at the same index, so that the
+// passes that read only those touch less memory.
 type tie struct {
-	a, b    int32 // -1 when the entry is free
-	pair    int32 // organization pair for cross-organization ties, else -1
-	touched int32 // last step with a contact
-	trust   float64
-	factor  float64 // weekly decay factor exp(-δ_ij) set at the last contact
-	class   uint8
+	a, b    int32   // -1 when the entry is free
+	pair    int32   // organization pair for cross-organization ties, else -1
+	touched int32   // last step with a contact
+	factor  float32 // weekly decay factor exp(-δ_ij), set at the end of the last week with a contact
 }
 
 // Tie classes (bit flags).
@@ -123,6 +138,7 @@ const (
 	classMember               // community member and nonprofit person
 	classExternal             // any two different organizations
 	classLeader               // a leader holds it (partnership weight)
+	classDropped              // dropped by this step's sweep, not yet freed
 )
 
 type handoffTie struct {
@@ -154,8 +170,6 @@ func New(p Params, seed uint64) (*Model, error) {
 	}
 	p = p.Clone()
 	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs)}
-	m.rInteract = newStream(seed, 1)
-	m.rConvene = newStream(seed, 2)
 	m.rLeave = newStream(seed, 3)
 	m.rVacancy = newStream(seed, 4)
 	m.rHire = newStream(seed, 5)
@@ -182,11 +196,14 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.crossSum = make([]float64, n)
 	m.topN = make([]uint8, n) // topK and topT are sized by refresh
 	m.memberProd = make([]float64, n)
+	m.dirty = make([]bool, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
 	for i := range m.attended {
 		m.attended[i] = -1
 	}
+	m.setBlocks(n)
+	m.SetWorkers(1)
 	m.pairOf = map[[2]int32]int32{}
 	m.orgS = make([]float64, m.nOrgs)
 
@@ -380,7 +397,7 @@ func (m *Model) setTrust(i, j int32, trust float64) {
 	if id < 0 {
 		id = m.addTie(i, j, trust)
 	}
-	m.ties[id].trust = trust
+	m.trust[id] = trust
 	m.touch(id)
 }
 
@@ -396,6 +413,7 @@ func (m *Model) Step() int { return m.step }
 // overview and scheduling) and returns its metrics.
 func (m *Model) Advance() Metrics {
 	m.departures, m.resets = 0, 0
+	m.stepKey = mix(m.seed ^ mix(uint64(m.step)))
 	for k := range m.convLoss {
 		m.convLoss[k] = 0
 	}
@@ -403,9 +421,7 @@ func (m *Model) Advance() Metrics {
 		m.refresh()
 	}
 	m.applyEvents()        // §7.1  scheduled events (M12)
-	m.buildRelationships() // §7.2  relationship-building contacts (M3)
-	m.convene()            // §7.3  backbone convenings (M4, M5)
-	m.workContacts()       // §7.4  colleague and co-production contacts (M2, M10)
+	m.interact()           // §7.2–7.4 relationship building, convenings, work and co-production contacts (M2–M5, M10)
 	m.keepArrangements()   // §7.5  arrangement upkeep (M7)
 	m.relaxAlignment()     // §7.6  alignment (M5)
 	m.leave()              // §7.7  turnover and handoffs (M6, M8)
@@ -446,7 +462,7 @@ func (m *Model) Alignment(i int) float64 { return m.align[i] }
 // Trust returns the trust of the tie between slots i and j, 0 without one.
 func (m *Model) Trust(i, j int) float64 {
 	if id := m.findTie(int32(i), int32(j)); id >= 0 {
-		return m.ties[id].trust
+		return m.trust[id]
 	}
 	return 0
 }
@@ -518,8 +534,8 @@ func (m *Model) CheckInvariants() error {
 		if t.a < 0 {
 			continue
 		}
-		if !(t.trust >= 0 && t.trust <= 1) {
-			return fmt.Errorf("step %d: tie %d–%d trust %v outside [0,1]", m.step, t.a, t.b, t.trust)
+		if trust := m.trust[id]; !(trust >= 0 && trust <= 1) {
+			return fmt.Errorf("step %d: tie %d–%d trust %v outside [0,1]", m.step, t.a, t.b, trust)
 		}
 		if !m.present[t.a] || !m.present[t.b] {
 			return fmt.Errorf("step %d: tie %d–%d to someone who left", m.step, t.a, t.b)
@@ -577,8 +593,3 @@ func contains(s []edge, id int32) bool {
 	}
 	return false
 }
-
-// SetWorkers sets how many goroutines share the work of each later step
-// (n ≤ 1: the calling goroutine alone). The result of a step does not
-// depend on it (docs/PERFORMANCE.md, "Parallel step").
-func (m *Model) SetWorkers(n int) { m.workers = max(1, n) }

@@ -82,59 +82,85 @@ func TestSF3SoleLinkDeparture(t *testing.T) {
 			set(t, &p, "org.parent_ed.hire_alignment", tc.alignment, "org.parent_ed.hire_alignment_sd", 0,
 				"arrangements.review_spread", 0.001, "trust.negative_max", 0)
 			grace := p.Arrangements.GraceWeeks
-			m, err := sim.New(p, 7)
-			if err != nil {
-				t.Fatal(err)
-			}
-			leader, _ := m.PersonAt(sim.PersonRef{Org: "parent_ed", Role: sim.Leader})
-			arrived := -1
-			for m.Step() < p.Horizon {
-				met := m.Advance()
-				s := m.Partnership("family_center", "parent_ed")
-				step := met.Step
-				switch {
-				case step < event:
-					if s < p.Partnership.ActiveThreshold || met.ArrangementsActive != 1 {
-						t.Fatalf("step %d: before the departure the partnership should be active (strength %.3f, arrangements %d)", step, s, met.ArrangementsActive)
-					}
-				case step == event:
-					if s != 0 || met.PartnershipStrength != 0 {
-						t.Fatalf("step %d: partnership strength %v, want exactly 0", step, s)
-					}
-					if met.PartnershipResets != 1 || met.Departures != 1 {
-						t.Fatalf("step %d: resets %d, departures %d; want 1 and 1", step, met.PartnershipResets, met.Departures)
-					}
-					if met.ArrangementsActive != 0 {
-						t.Fatalf("step %d: arrangement still in force", step)
-					}
-				default:
-					if !tc.rebuild && s != 0 {
-						t.Fatalf("step %d: strength %v; nothing should rebuild a cross tie here", step, s)
-					}
-					if arrived < 0 && m.Present(leader) {
-						arrived = step
-						if got, want := met.ArrangementsActive == 1, tc.alignment == 1; got != want {
-							t.Fatalf("step %d: successor arrived; arrangement in force = %v, want %v", step, got, want)
-						}
-					}
-					if arrived >= 0 && !tc.rebuild && tc.alignment == 1 {
-						if want := step <= arrived+grace; (met.ArrangementsActive == 1) != want {
-							t.Fatalf("step %d (arrival %d, grace %d): arrangement in force = %v, want %v", step, arrived, grace, !want, want)
-						}
-					}
+			// The departure and review are exact for any seed; rebuilding
+			// needs the two new leaders to meet, which is a matter of
+			// chance: checked over 20 seeds, at least 16 must rebuild
+			// (about 95% do: 28-29 of 30 seeds in the calibration runs).
+			seeds, rebuilt := []uint64{7}, 0
+			if tc.rebuild {
+				seeds = nil
+				for s := uint64(1); s <= 20; s++ {
+					seeds = append(seeds, s)
 				}
 			}
-			if arrived < 0 {
-				t.Fatal("no successor arrived")
+			for _, seed := range seeds {
+				if sf3Run(t, p, seed, tc.alignment, tc.rebuild, grace) {
+					rebuilt++
+				}
 			}
-			if got := m.ArrangementActive("priority_access"); got != tc.rebuild {
-				t.Errorf("arrangement in force at the horizon = %v, want %v", got, tc.rebuild)
-			}
-			if got := m.Partnership("family_center", "parent_ed"); tc.rebuild && got == 0 {
-				t.Errorf("the successor rebuilt nothing: partnership strength 0 at the horizon")
+			if tc.rebuild && rebuilt < 16 {
+				t.Errorf("rebuilt in %d of %d seeds, want at least 16", rebuilt, len(seeds))
 			}
 		})
 	}
+}
+
+// sf3Run runs one seed of TestSF3SoleLinkDeparture, checking every step,
+// and reports whether the arrangement is in force, with a partnership
+// above zero, at the horizon.
+func sf3Run(t *testing.T, p sim.Params, seed uint64, alignment float64, rebuild bool, grace int) bool {
+	t.Helper()
+	const event = 52
+	m, err := sim.New(p, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader, _ := m.PersonAt(sim.PersonRef{Org: "parent_ed", Role: sim.Leader})
+	arrived := -1
+	for m.Step() < p.Horizon {
+		met := m.Advance()
+		s := m.Partnership("family_center", "parent_ed")
+		step := met.Step
+		switch {
+		case step < event:
+			if s < p.Partnership.ActiveThreshold || met.ArrangementsActive != 1 {
+				t.Fatalf("seed %d step %d: before the departure the partnership should be active (strength %.3f, arrangements %d)", seed, step, s, met.ArrangementsActive)
+			}
+		case step == event:
+			if s != 0 || met.PartnershipStrength != 0 {
+				t.Fatalf("seed %d step %d: partnership strength %v, want exactly 0", seed, step, s)
+			}
+			if met.PartnershipResets != 1 || met.Departures != 1 {
+				t.Fatalf("seed %d step %d: resets %d, departures %d; want 1 and 1", seed, step, met.PartnershipResets, met.Departures)
+			}
+			if met.ArrangementsActive != 0 {
+				t.Fatalf("seed %d step %d: arrangement still in force", seed, step)
+			}
+		default:
+			if !rebuild && s != 0 {
+				t.Fatalf("step %d: strength %v; nothing should rebuild a cross tie here", step, s)
+			}
+			if arrived < 0 && m.Present(leader) {
+				arrived = step
+				if got, want := met.ArrangementsActive == 1, alignment == 1; got != want {
+					t.Fatalf("seed %d step %d: successor arrived; arrangement in force = %v, want %v", seed, step, got, want)
+				}
+			}
+			if arrived >= 0 && !rebuild && alignment == 1 {
+				if want := step <= arrived+grace; (met.ArrangementsActive == 1) != want {
+					t.Fatalf("step %d (arrival %d, grace %d): arrangement in force = %v, want %v", step, arrived, grace, !want, want)
+				}
+			}
+		}
+	}
+	if arrived < 0 {
+		t.Fatalf("seed %d: no successor arrived", seed)
+	}
+	active := m.ArrangementActive("priority_access")
+	if !rebuild && active {
+		t.Errorf("seed %d: arrangement in force at the horizon without anyone rebuilding it", seed)
+	}
+	return active && m.Partnership("family_center", "parent_ed") > 0
 }
 
 // everyLevelSetup adds a backbone convening every two weeks to twoOrgs,
@@ -373,7 +399,8 @@ func TestSF11Invariants(t *testing.T) {
 			}
 			if met.Step == 30 {
 				for k := range 8 {
-					if i, _ := m.PersonAt(sim.PersonRef{Org: "food_bank", Role: sim.Staff, Index: k}); m.Present(i) {
+					// A successor due this week may start after the event (tenure 0).
+					if i, _ := m.PersonAt(sim.PersonRef{Org: "food_bank", Role: sim.Staff, Index: k}); m.Present(i) && m.Tenure(i) > 0 {
 						t.Fatalf("step 30: food_bank staff %d still in post after the leave-all event", k)
 					}
 				}

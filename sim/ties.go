@@ -32,31 +32,34 @@ func (m *Model) findTie(i, j int32) int32 {
 func (m *Model) addTie(i, j int32, trust float64) int32 {
 	oi, oj := m.org[i], m.org[j]
 	ki, kj := m.orgs[oi].kind, m.orgs[oj].kind
-	t := tie{a: i, b: j, pair: -1, trust: trust, touched: int32(m.step)}
+	t := tie{a: i, b: j, pair: -1, touched: int32(m.step)}
+	var class uint8
 	if oi != oj {
-		t.class |= classExternal
+		class |= classExternal
 	}
 	if oi != oj && ki != Community && kj != Community {
-		t.class |= classCross
+		class |= classCross
 		t.pair = m.pairIndex(oi, oj)
 		if m.role[i] == Leader || m.role[j] == Leader {
-			t.class |= classLeader
+			class |= classLeader
 		}
 		if (ki == Funder) != (kj == Funder) { // the other end is a nonprofit or the backbone
-			t.class |= classFunder
+			class |= classFunder
 		}
 	}
 	if (ki == Community) != (kj == Community) && (ki == Nonprofit || kj == Nonprofit) {
-		t.class |= classMember
+		class |= classMember
 	}
 	var id int32
 	if n := len(m.free); n > 0 {
 		id = m.free[n-1]
 		m.free = m.free[:n-1]
-		m.ties[id] = t
+		m.ties[id], m.trust[id], m.class[id] = t, trust, class
 	} else {
 		id = int32(len(m.ties))
 		m.ties = append(m.ties, t)
+		m.trust = append(m.trust, trust)
+		m.class = append(m.class, class)
 	}
 	li, lj := m.list(i, j), m.list(j, i)
 	*li = append(*li, edge{id, j})
@@ -87,27 +90,27 @@ func without(s []edge, id int32) []edge {
 	return s
 }
 
-// touch records a contact on tie id this step and sets its weekly decay
-// factor from the trust and alignments now (docs/MODEL.md §7.9):
+// touch records a contact on tie id this step. The tie's decay factor
+// for the weeks that follow is set by the sweep at the end of the week
+// (decayFactor).
+func (m *Model) touch(id int32) { m.ties[id].touched = int32(m.step) }
+
+// decayFactor is the weekly decay factor of tie id from its trust and
+// its people's alignments now (docs/MODEL.md §7.9):
 //
 //	δ_ij = δ0 · (1 + c_a·|a_i − a_j|) / (1 + c_T·T_ij),  factor = exp(−δ_ij)
-func (m *Model) touch(id int32) {
-	t := &m.ties[id]
+func (m *Model) decayFactor(id int) float32 {
 	tp := &m.p.Trust
-	t.touched = int32(m.step)
-	d := tp.Decay * (1 + tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b])) / (1 + tp.DecayStrengthProtection*t.trust)
-	t.factor = math.Exp(-d)
+	t := &m.ties[id]
+	d := tp.Decay * (1 + tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b])) / (1 + tp.DecayStrengthProtection*m.trust[id])
+	return float32(math.Exp(-d))
 }
 
-// contact is one interaction of hours between i and j (docs/MODEL.md §7.4,
-// trust growth and breaks). A first contact creates the tie at
-// newTieTrust. The experience
-// is bad with probability q_neg = negative_max·(1 − ā) and then cuts trust
-// by break_fraction; otherwise trust grows as dT/dH = α·g·(1 − T) with
-// g = (1 + ā)/2, integrated exactly over the contact's hours, and the less
-// aligned person moves toward the other's alignment.
-//
-// It reports whether the experience was bad.
+// contact is one interaction of hours between i and j, applied at once:
+// the form used by the sequential parts of a step (arrangement upkeep,
+// §7.5); the contacts of interact are the same interaction applied in
+// phases. A first contact creates the tie at newTieTrust. It reports
+// whether the experience was bad (trustUpdate).
 func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource) (bad bool) {
 	if i == j || !m.present[i] || !m.present[j] {
 		return false
@@ -116,23 +119,59 @@ func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource)
 	if id < 0 {
 		id = m.addTie(i, j, m.newTieTrust())
 	}
-	t := &m.ties[id]
-	tp := &m.p.Trust
-	abar := (m.align[i] + m.align[j]) / 2
-	bad = r.Float64() < tp.NegativeMax*(1-abar)
-	if bad {
-		t.trust -= tp.BreakFraction * t.trust
-	} else {
-		alpha := tp.GrowthPerHour
-		if !dedicated {
-			alpha *= tp.WorkDiscount
-		}
-		g := (1 + abar) / 2
-		t.trust += (1 - t.trust) * -math.Expm1(-alpha*g*hours)
-		pullAlignment(m.align, i, j, tp.AlignmentPull*t.trust)
+	var k float64
+	m.trust[id], k, bad = m.trustUpdate(m.trust[id], m.align[i], m.align[j], hours, dedicated, r.Float64())
+	if !bad {
+		pullAlignment(m.align, i, j, k)
 	}
 	m.touch(id)
 	return bad
+}
+
+// applyContact applies contact c of interact to its tie (phase 3) and
+// records the alignment pull it exerts, for phase 4.
+func (m *Model) applyContact(c *contactRec) {
+	trust, k, bad := m.trustUpdate(m.trust[c.tie], m.align[c.i], m.align[c.j], m.p.Network.HoursPerContact, m.dedicated(c.kind), float64(c.draw))
+	m.trust[c.tie], m.ties[c.tie].touched = trust, int32(m.step)
+	c.pull = 0
+	if !bad {
+		c.pull = float32(k)
+	}
+}
+
+// dedicated reports whether contacts of a kind are dedicated relationship
+// building (full growth) rather than work (the work discount).
+func (m *Model) dedicated(kind uint8) bool {
+	switch kind {
+	case kindBuild, kindCommunity:
+		return true
+	case kindConvene:
+		return m.p.Convening.Relational
+	}
+	return false
+}
+
+// trustUpdate is one contact of hours on a tie of trust T between people
+// of alignments ai and aj, given a uniform draw u (docs/MODEL.md §7.4,
+// trust growth and breaks). The experience is bad when u < q_neg =
+// negative_max·(1 − ā), and then cuts trust by break_fraction; otherwise
+// trust grows as dT/dH = α·g·(1 − T) with g = (1 + ā)/2, integrated
+// exactly over the contact's hours (α at the work discount unless
+// dedicated), and the less aligned person is to be pulled toward the
+// other by k = trust.alignment_pull × the new trust (pullAlignment).
+func (m *Model) trustUpdate(T, ai, aj, hours float64, dedicated bool, u float64) (newT, k float64, bad bool) {
+	tp := &m.p.Trust
+	abar := (ai + aj) / 2
+	if u < tp.NegativeMax*(1-abar) {
+		return T - tp.BreakFraction*T, 0, true
+	}
+	alpha := tp.GrowthPerHour
+	if !dedicated {
+		alpha *= tp.WorkDiscount
+	}
+	g := (1 + abar) / 2
+	T += (1 - T) * -math.Expm1(-alpha*g*hours)
+	return T, tp.AlignmentPull * T, false
 }
 
 // newTieTrust is the trust of a first acquaintance: twice the drop
@@ -154,75 +193,169 @@ func pullAlignment(a []float64, i, j int32, k float64) {
 type randSource interface{ Float64() float64 }
 
 // sweepTies applies a week of decay to every tie without a contact this
-// step, drops ties below the threshold, and accumulates the sums the
-// metrics, partnerships, co-production and embeddedness need
-// (docs/MODEL.md §7.9). It is the only pass over all ties in a step.
+// step, sets the decay factor of every tie with one, drops ties below the
+// threshold, and accumulates the sums the metrics, partnerships,
+// co-production and embeddedness need (docs/MODEL.md §7.9). It is the
+// only pass over all ties in a step, in two parallel phases: the tie pool
+// by chunks (decay, drops, totals, the partnerships' noisy-or factors),
+// then the people by blocks (their adjacency lists, trust sums and
+// strongest ties). The partnership products and the freeing of dropped
+// ties are taken in pool order.
 func (m *Model) sweepTies() {
+	nChunks := (len(m.ties) + tieChunk - 1) / tieChunk
+	for len(m.chunks) < nChunks {
+		m.chunks = append(m.chunks, sweepChunk{})
+	}
+	m.forEach(nChunks, (*Model).sweepChunk)
+	m.sums = tieSums{}
 	for k := range m.pairs {
 		m.pairs[k].prod = 1
 	}
-	for i := range m.crossSum {
-		m.crossSum[i] = 0
-		m.memberProd[i] = 1
-		m.topN[i] = 0
+	for c := range m.chunks[:nChunks] {
+		ch := &m.chunks[c]
+		m.sums.add(&ch.sums)
+		for _, f := range ch.pairs {
+			m.pairs[f.pair].prod *= f.factor
+		}
+		for _, id := range ch.drops {
+			t := &m.ties[id]
+			m.dirty[t.a], m.dirty[t.b] = true, true
+		}
 	}
+	m.forEach(m.nBlocks, (*Model).sweepPeople)
+	for c := range m.chunks[:nChunks] {
+		for _, id := range m.chunks[c].drops {
+			t := &m.ties[id]
+			t.a, t.b = -1, -1
+			m.free = append(m.free, id)
+		}
+	}
+}
+
+// sweepChunk is the scratch of one chunk of the tie pool in a sweep.
+type sweepChunk struct {
+	sums  tieSums
+	drops []int32      // ties dropped, in pool order
+	pairs []pairFactor // noisy-or factors of partnership ties, in pool order
+}
+
+// pairFactor is the factor (1 − w·T) one tie contributes to the product
+// of its organization pair.
+type pairFactor struct {
+	pair   int32
+	factor float64
+}
+
+// sweepChunk decays or sets the decay factor of the ties of chunk c of
+// the pool, marks those below trust.drop_below, totals the others, and
+// lists the noisy-or factors (1 − w·T) of the cross-organization ties at
+// or above partnership.min_trust (docs/MODEL.md §7.10). The weights are
+// read here, not stored on ties, so that a set event changes them for
+// every tie.
+func (m *Model) sweepChunk(_, c int) {
 	min := m.p.Trust.DropBelow
-	// The weights are read here, not stored on ties, so that a set event
-	// changes them for every tie.
-	wLeader, wStaff := m.p.Partnership.LeaderWeight, m.p.Partnership.StaffWeight
+	pp := &m.p.Partnership
 	step := int32(m.step)
-	m.drops = m.drops[:0]
-	m.sums = tieSums{}
-	for id := range m.ties {
+	ch := &m.chunks[c]
+	s := tieSums{}
+	drops, pairs := ch.drops[:0], ch.pairs[:0]
+	for id := c * tieChunk; id < len(m.ties) && id < (c+1)*tieChunk; id++ {
 		t := &m.ties[id]
 		if t.a < 0 {
 			continue
 		}
-		if t.touched != step {
-			t.trust *= t.factor
+		if t.touched == step {
+			t.factor = m.decayFactor(id)
+		} else {
+			m.trust[id] *= float64(t.factor)
 		}
-		if t.trust < min {
-			m.drops = append(m.drops, int32(id))
+		trust, class := m.trust[id], m.class[id]
+		if trust < min {
+			m.class[id] = class | classDropped
+			drops = append(drops, int32(id))
 			continue
 		}
-		m.sums.all += t.trust
-		m.sums.nAll++
-		if t.class&classExternal != 0 {
-			m.rankTie(t.a, t.b, t.trust)
-			m.rankTie(t.b, t.a, t.trust)
+		s.all += trust
+		s.nAll++
+		if class&classFunder != 0 {
+			s.funder += trust
+			s.nFunder++
 		}
-		if t.class&classFunder != 0 {
-			m.sums.funder += t.trust
-			m.sums.nFunder++
-		}
-		if t.class&classCross != 0 {
-			m.sums.cross += t.trust
-			m.sums.nCross++
-			m.crossSum[t.a] += t.trust
-			m.crossSum[t.b] += t.trust
-			if t.trust >= m.p.Partnership.MinTrust {
-				w := wStaff
-				if t.class&classLeader != 0 {
-					w = wLeader
+		if class&classCross != 0 {
+			s.cross += trust
+			s.nCross++
+			if trust >= pp.MinTrust {
+				w := pp.StaffWeight
+				if class&classLeader != 0 {
+					w = pp.LeaderWeight
 				}
-				m.pairs[t.pair].prod *= 1 - w*t.trust
+				pairs = append(pairs, pairFactor{t.pair, 1 - w*trust})
 			}
 		}
-		if t.class&classMember != 0 {
-			mem := t.a
-			if m.role[t.b] == Member {
-				mem = t.b
+	}
+	ch.sums, ch.drops, ch.pairs = s, drops, pairs
+}
+
+// sweepPeople removes the dropped ties from the adjacency lists of the
+// people of block b and recomputes their sums from their remaining ties:
+// summed cross-organization trust (embeddedness), the co-production
+// product Π(1 − T) of a member's ties to nonprofit people, and the
+// strongest ties to other organizations (rankTie).
+func (m *Model) sweepPeople(_, b int) {
+	first, end := m.block(b)
+	for i := first; i < end; i++ {
+		dirty := m.dirty[i]
+		if dirty {
+			m.adj[i] = m.keepLive(m.adj[i])
+			m.dirty[i] = false
+		}
+		cross, prod := 0.0, 1.0
+		m.topN[i] = 0
+		list := m.xadj[i]
+		out := list[:0]
+		for _, e := range list {
+			trust, class := m.trust[e.tie], m.class[e.tie]
+			if dirty && class&classDropped != 0 {
+				continue
 			}
-			m.memberProd[mem] *= 1 - t.trust
+			out = append(out, e)
+			m.rankTie(i, e.other, trust)
+			if class&classCross != 0 {
+				cross += trust
+			}
+			if class&classMember != 0 {
+				prod *= 1 - trust
+			}
+		}
+		m.xadj[i] = out
+		m.crossSum[i], m.memberProd[i] = cross, prod
+	}
+}
+
+// keepLive removes the edges of dropped ties from an adjacency list,
+// keeping the order of the others.
+func (m *Model) keepLive(list []edge) []edge {
+	out := list[:0]
+	for _, e := range list {
+		if m.class[e.tie]&classDropped == 0 {
+			out = append(out, e)
 		}
 	}
-	for _, id := range m.drops {
-		m.removeTie(id)
-	}
+	return out
 }
 
 // tieSums are the totals over ties of one sweep, for the metrics.
 type tieSums struct {
 	all, cross, funder    float64
 	nAll, nCross, nFunder int
+}
+
+// add adds the totals of o to s.
+func (s *tieSums) add(o *tieSums) {
+	s.all += o.all
+	s.cross += o.cross
+	s.funder += o.funder
+	s.nAll += o.nAll
+	s.nCross += o.nCross
+	s.nFunder += o.nFunder
 }

@@ -111,8 +111,8 @@ func (m *Model) depart(i int32, refilled bool) {
 		if t.pair >= 0 {
 			m.pairs[t.pair].touched = true
 		}
-		if handoff && t.class&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
-			m.pending[i] = append(m.pending[i], handoffTie{to: e.other, gen: m.gen[e.other], trust: t.trust})
+		if handoff && m.class[id]&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
+			m.pending[i] = append(m.pending[i], handoffTie{to: e.other, gen: m.gen[e.other], trust: m.trust[id]})
 		}
 		m.removeTie(id)
 	}

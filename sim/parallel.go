@@ -1,0 +1,105 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+)
+
+// The parallel step (docs/PERFORMANCE.md, "Parallel step"). Work is cut
+// into items whose number and extent depend on the run alone — person
+// blocks, tie chunks, organizations — never on the number of workers, and
+// every item writes only state that belongs to it. Whatever runs in
+// between, reductions over items are taken in item order. So the worker
+// count decides only which goroutine does an item, never what it
+// computes.
+
+const (
+	// blockPeople is the least number of person slots per block.
+	blockPeople = 256
+	// maxBlocks caps the number of blocks, so that the blocks × blocks
+	// table of contact offsets stays small for a million people.
+	maxBlocks = 256
+	// tieChunk is the number of tie-pool entries per sweep chunk.
+	tieChunk = 8192
+)
+
+// stepFunc is the work of one item k of a parallel phase; w is the
+// worker doing it (0 ≤ w < workers), for its random source only.
+type stepFunc func(m *Model, w, k int)
+
+// forEach calls fn for every item k in [0, n), on up to m.workers
+// goroutines at once, and returns when all are done. With one worker it
+// calls them in order on the calling goroutine. fn is a method expression
+// in practice, so that the single-worker path allocates nothing.
+func (m *Model) forEach(n int, fn stepFunc) {
+	if m.workers <= 1 || n <= 1 {
+		for k := range n {
+			fn(m, 0, k)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range min(m.workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				fn(m, w, k)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// setBlocks cuts the n person slots into contiguous blocks of blockSize
+// slots (the last may be shorter).
+func (m *Model) setBlocks(n int) {
+	m.blockSize = max(blockPeople, (n+maxBlocks-1)/maxBlocks)
+	m.nBlocks = max(1, (n+m.blockSize-1)/m.blockSize)
+	m.recs = make([][]contactRec, m.nBlocks)
+	m.perm = make([][]int32, m.nBlocks)
+	m.offsets = make([]int32, m.nBlocks*(m.nBlocks+1))
+}
+
+// block returns the slot range [first, end) of block b.
+func (m *Model) block(b int) (first, end int32) {
+	first = int32(b * m.blockSize)
+	return first, int32(min(len(m.org), (b+1)*m.blockSize))
+}
+
+// blockOf returns the block of slot i.
+func (m *Model) blockOf(i int32) int { return int(i) / m.blockSize }
+
+// SetWorkers sets how many goroutines share the work of each later step
+// (n ≤ 1: the calling goroutine alone). The result of a step does not
+// depend on it (docs/PERFORMANCE.md, "Parallel step").
+func (m *Model) SetWorkers(n int) {
+	m.workers = max(1, n)
+	for len(m.rngs) < m.workers {
+		src := &rand.PCG{}
+		m.pcgs = append(m.pcgs, src)
+		m.rngs = append(m.rngs, rand.New(src))
+	}
+}
+
+// Purposes of per-person streams (personStream).
+const (
+	purposeContacts = iota + 1 // a person's contacts of the week
+	purposeAttend              // whether a person attends this week's convening
+)
+
+// personStream reseeds worker w's source for person i's draws of the
+// current step for one purpose and returns it. The stream depends on
+// (seed, step, purpose, i) only (docs/MODEL.md §4, Stochasticity), so the
+// draws are the same whichever worker makes them and in whatever order.
+func (m *Model) personStream(w int, i int32, purpose uint64) *rand.Rand {
+	k := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
+	m.pcgs[w].Seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
+	return m.rngs[w]
+}
