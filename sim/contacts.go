@@ -25,14 +25,33 @@ const (
 )
 
 // contactRec is one contact of the week: proposed by person i with person
-// j, then applied to their tie.
+// j, then applied to their tie. It is 16 bytes: v holds the kind and a
+// 24-bit uniform draw until the contact is applied, and the alignment
+// pull it exerts afterwards.
 type contactRec struct {
-	i, j int32   // proposer and partner
-	tie  int32   // the tie i–j; -1 until created
-	draw float32 // uniform draw in [0,1) for a bad experience
-	pull float32 // alignment pull k the contact exerts (0 after a bad experience), set when applied
-	kind uint8
+	i, j int32 // proposer and partner
+	tie  int32 // the tie i–j; -1 until created
+	v    uint32
 }
+
+// newContactRec returns a contact of a kind, with the uniform draw u24
+// (24 random bits) that decides whether it is a bad experience.
+func newContactRec(i, j, tie int32, kind uint8, u24 uint32) contactRec {
+	return contactRec{i: i, j: j, tie: tie, v: uint32(kind)<<24 | u24&(1<<24-1)}
+}
+
+// kind returns the kind of a contact not yet applied.
+func (c *contactRec) kind() uint8 { return uint8(c.v >> 24) }
+
+// draw returns the uniform draw in [0,1) of a contact not yet applied.
+func (c *contactRec) draw() float64 { return float64(c.v&(1<<24-1)) / (1 << 24) }
+
+// setPull records, once the contact is applied, the alignment pull k it
+// exerts (0 after a bad experience), in single precision.
+func (c *contactRec) setPull(k float64) { c.v = math.Float32bits(float32(k)) }
+
+// pull returns the pull recorded by setPull.
+func (c *contactRec) pull() float64 { return float64(math.Float32frombits(c.v)) }
 
 // interact runs the contacts of the week (docs/MODEL.md §7.2–7.4) in
 // four phases:
@@ -80,8 +99,8 @@ func (m *Model) interact() {
 	m.forEach(m.nBlocks, (*Model).applyBlock)
 	for a := range m.nBlocks { // 4. pull
 		for _, c := range m.recs[a] {
-			if c.pull > 0 {
-				pullAlignment(m.align, c.i, c.j, float64(c.pull))
+			if k := c.pull(); k > 0 {
+				pullAlignment(m.align, c.i, c.j, k)
 			}
 		}
 	}
@@ -162,7 +181,7 @@ func (m *Model) propose(recs []contactRec, i, j int32, kind uint8, r *rand.Rand)
 	if j < 0 || j == i || !m.present[j] {
 		return recs
 	}
-	return append(recs, contactRec{i: i, j: j, tie: m.findTie(i, j), draw: float32(r.Uint32()>>8) / (1 << 24), kind: kind})
+	return append(recs, newContactRec(i, j, m.findTie(i, j), kind, r.Uint32()>>8))
 }
 
 // buildContacts spends i's relationship-building hours, s_i·H_i per week,
@@ -173,10 +192,11 @@ func (m *Model) propose(recs []contactRec, i, j int32, kind uint8, r *rand.Rand)
 // another organization tries newContact once more.
 func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
 	p := &m.p
-	if m.share[i] == 0 {
+	share := m.position(i).share
+	if share == 0 {
 		return recs
 	}
-	n := contactsThisWeek(m.share[i]*p.Results.HoursPerWeek[m.role[i]]/p.Network.HoursPerContact, r)
+	n := contactsThisWeek(share*p.Results.HoursPerWeek[m.role[i]]/p.Network.HoursPerContact, r)
 	for range n {
 		j := int32(-1)
 		if r.Float64() < p.Network.ExploreProbability {
@@ -214,26 +234,29 @@ func (m *Model) maintained(i int32, r *rand.Rand) int32 {
 }
 
 // rankTie offers the tie of trust t between i and j to i's list of
-// strongest ties to other organizations (used by sweepTies).
-func (m *Model) rankTie(i, j int32, t float64) {
-	k := m.p.Network.MaintenanceFocus
+// strongest ties to other organizations (used by sweepPeople, which
+// starts each person's list empty). top holds the trust of the listed
+// ties while i's ties are being ranked: scratch of length
+// network.maintenance_focus, not kept between sweeps.
+func (m *Model) rankTie(i, j int32, t float64, top []float64) {
+	k := len(top)
 	base := int(i) * k
 	n := int(m.topN[i])
 	if n == k {
-		if t <= m.topT[base+k-1] {
+		if t <= top[k-1] {
 			return
 		}
 		n-- // drop the weakest
 	} else {
 		m.topN[i]++
 	}
-	// Insertion: shift weaker entries down. Ties keep sweep order.
-	p := base + n
-	for p > base && m.topT[p-1] < t {
-		m.topK[p], m.topT[p] = m.topK[p-1], m.topT[p-1]
+	// Insertion: shift weaker entries down. Ties keep list order.
+	p := n
+	for p > 0 && top[p-1] < t {
+		m.topK[base+p], top[p] = m.topK[base+p-1], top[p-1]
 		p--
 	}
-	m.topK[p], m.topT[p] = j, t
+	m.topK[base+p], top[p] = j, t
 }
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally

@@ -17,8 +17,9 @@ type Model struct {
 	seed uint64
 	step int
 
-	orgs  []orgState
-	nOrgs int
+	orgs      []orgState
+	nOrgs     int
+	positions []positionState // per organization and role: [org*NumRoles+role]
 
 	// Person slots, one entry per position (structure of arrays).
 	org         []int32
@@ -30,23 +31,25 @@ type Model struct {
 	gen         []uint32  // occupant number of the slot
 	vacantUntil []int32   // step at which a successor starts; -1: none due
 	engageDraw  []float64 // uniform draw fixed at arrival; engaged iff < Policy.Engagement
-	share       []float64 // relationship-building share in force
-	output      []float64 // results per week from direct work (0 outside nonprofits)
-	hazard      []float64 // weekly leaving hazard before embeddedness
 	handedOver  []float64 // handoff share received at arrival (0 for none)
-	adj         [][]edge  // each slot's ties to colleagues (same organization)
-	xadj        [][]edge  // each slot's ties to people of other organizations
-	pending     [][]handoffTie
+	adj         [][]edge  // each slot's ties to colleagues (same organization), stored in edges
+	xadj        [][]edge  // each slot's ties to people of other organizations, stored in edges
 	crossSum    []float64 // summed cross-organization trust, from the last sweep
 	memberProd  []float64 // Π(1-T) over a member's ties to nonprofit people
 
 	partnerSlots []int32 // slots of non-community organizations
 	serviceSlots []int32 // slots of nonprofit organizations
 
-	ties  []tie
-	trust []float64 // trust of each tie in ties
-	class []uint8   // class bits of each tie in ties
-	free  []int32
+	edges edgeArena // storage of adj and xadj
+
+	// Ties waiting to be handed over to the successor of each vacant
+	// slot that has some, and emptied lists for reuse.
+	pending map[int32][]handoffTie
+	spare   [][]handoffTie
+	ties    []tie
+	trust   []float64 // trust of each tie in ties
+	class   []uint8   // class bits of each tie in ties
+	free    []int32
 
 	// Organization pairs that have ever had a tie between them, in the
 	// order their first tie formed; every other pair has strength and
@@ -71,15 +74,17 @@ type Model struct {
 
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.
-	workers   int
-	pcgs      []*rand.PCG
-	rngs      []*rand.Rand
-	stepKey   uint64 // mix of (seed, step): the root of per-person streams
-	blockSize int
-	nBlocks   int
-	recs      [][]contactRec // per proposing block, in proposal order
-	perm      [][]int32      // per proposing block: its contacts ordered by owning block
-	offsets   []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
+	workers    int
+	pcgs       []*rand.PCG
+	rngs       []*rand.Rand
+	scratch    [][]float64 // per worker: trust of one person's ties (sweepPeople)
+	topScratch [][]float64 // per worker: trust of one person's strongest ties (rankTie)
+	stepKey    uint64      // mix of (seed, step): the root of per-person streams
+	blockSize  int
+	nBlocks    int
+	recs       [][]contactRec // per proposing block, in proposal order
+	perm       [][]int32      // per proposing block: its contacts ordered by owning block
+	offsets    []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
 
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended
@@ -89,9 +94,9 @@ type Model struct {
 	dirty  []bool       // the slot lost a tie in this step's sweep
 	// topK holds, for each slot, the other ends of its strongest ties to
 	// other organizations at the last sweep, strongest first: topN[i]
-	// entries from topK[i*k], k = network.maintenance_focus.
+	// entries from topK[i*k], k = network.maintenance_focus. Their trust
+	// is needed only while the sweep ranks them (rankTie).
 	topK []int32
-	topT []float64 // their trust
 	topN []uint8
 
 	sums       tieSums
@@ -186,15 +191,13 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.gen = make([]uint32, n)
 	m.vacantUntil = make([]int32, n)
 	m.engageDraw = make([]float64, n)
-	m.share = make([]float64, n)
-	m.output = make([]float64, n)
-	m.hazard = make([]float64, n)
+	m.positions = make([]positionState, len(p.Orgs)*int(NumRoles))
 	m.handedOver = make([]float64, n)
 	m.adj = make([][]edge, n)
 	m.xadj = make([][]edge, n)
-	m.pending = make([][]handoffTie, n)
+	m.pending = map[int32][]handoffTie{}
 	m.crossSum = make([]float64, n)
-	m.topN = make([]uint8, n) // topK and topT are sized by refresh
+	m.topN = make([]uint8, n) // topK is sized by refresh
 	m.memberProd = make([]float64, n)
 	m.dirty = make([]bool, n)
 	m.convLoss = make([]float64, m.nOrgs)
@@ -295,22 +298,37 @@ func (m *Model) refresh() {
 	// set event that changes it starts them afresh (refilled by the next
 	// sweep).
 	if k := p.Network.MaintenanceFocus; len(m.topK) != len(m.org)*k {
-		m.topK, m.topT = make([]int32, len(m.org)*k), make([]float64, len(m.org)*k)
+		m.topK = make([]int32, len(m.org)*k)
 		clear(m.topN)
 	}
 	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
-	for i := range m.org {
-		o := &p.Orgs[m.org[i]]
-		r := m.role[i]
-		m.hazard[i] = weeklyHazard(o.AnnualTurnover[r])
+	for oi := range p.Orgs {
+		o := &p.Orgs[oi]
 		s, rep := relationshipShare(p, o.Kind, building)
-		m.share[i] = s
-		if o.Kind == Nonprofit {
-			m.output[i] = p.Results.HoursPerWeek[r] * math.Max(0, 1-s-rep) * p.Results.Productivity[r]
-		} else {
-			m.output[i] = 0
+		for r := Role(0); r < NumRoles; r++ {
+			pos := &m.positions[oi*int(NumRoles)+int(r)]
+			pos.hazard = weeklyHazard(o.AnnualTurnover[r])
+			pos.share = s
+			pos.output = 0
+			if o.Kind == Nonprofit {
+				pos.output = p.Results.HoursPerWeek[r] * math.Max(0, 1-s-rep) * p.Results.Productivity[r]
+			}
 		}
 	}
+}
+
+// position returns what follows from the parameters for the position
+// (organization and role) of slot i.
+func (m *Model) position(i int32) *positionState {
+	return &m.positions[int(m.org[i])*int(NumRoles)+int(m.role[i])]
+}
+
+// positionState is what the parameters in force imply for every slot of
+// one role in one organization (refresh).
+type positionState struct {
+	share  float64 // relationship-building share in force
+	output float64 // results per week from direct work (0 outside nonprofits)
+	hazard float64 // weekly leaving hazard before embeddedness
 }
 
 // relationshipShare returns the share of hours a person of an

@@ -85,6 +85,8 @@ func (m *Model) SetWorkers(n int) {
 		src := &rand.PCG{}
 		m.pcgs = append(m.pcgs, src)
 		m.rngs = append(m.rngs, rand.New(src))
+		m.scratch = append(m.scratch, nil)
+		m.topScratch = append(m.topScratch, nil)
 	}
 }
 

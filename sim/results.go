@@ -120,7 +120,7 @@ func (m *Model) measure() Metrics {
 		y := -m.convLoss[oi]
 		for i := st.first; i < st.end; i++ {
 			if m.present[i] {
-				y += m.output[i]
+				y += m.position(i).output
 			}
 		}
 		s := 0.0

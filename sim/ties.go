@@ -57,15 +57,28 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 		m.ties[id], m.trust[id], m.class[id] = t, trust, class
 	} else {
 		id = int32(len(m.ties))
+		if len(m.ties) == cap(m.ties) {
+			m.growTies()
+		}
 		m.ties = append(m.ties, t)
 		m.trust = append(m.trust, trust)
 		m.class = append(m.class, class)
 	}
 	li, lj := m.list(i, j), m.list(j, i)
-	*li = append(*li, edge{id, j})
-	*lj = append(*lj, edge{id, i})
+	m.edges.push(li, edge{id, j})
+	m.edges.push(lj, edge{id, i})
 	m.touch(id)
 	return id
+}
+
+// growTies makes room in the tie pool for 1/8 more ties (and at least
+// 1,024): a gentler growth than append's, since the pool is the largest
+// part of a run's memory and levels off once the network has formed.
+func (m *Model) growTies() {
+	n := len(m.ties) + len(m.ties)/8 + 1024
+	m.ties = append(make([]tie, 0, n), m.ties...)
+	m.trust = append(make([]float64, 0, n), m.trust...)
+	m.class = append(make([]uint8, 0, n), m.class...)
 }
 
 // removeTie deletes tie id from both adjacency lists and frees its entry.
@@ -131,12 +144,12 @@ func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource)
 // applyContact applies contact c of interact to its tie (phase 3) and
 // records the alignment pull it exerts, for phase 4.
 func (m *Model) applyContact(c *contactRec) {
-	trust, k, bad := m.trustUpdate(m.trust[c.tie], m.align[c.i], m.align[c.j], m.p.Network.HoursPerContact, m.dedicated(c.kind), float64(c.draw))
+	trust, k, bad := m.trustUpdate(m.trust[c.tie], m.align[c.i], m.align[c.j], m.p.Network.HoursPerContact, m.dedicated(c.kind()), c.draw())
 	m.trust[c.tie], m.ties[c.tie].touched = trust, int32(m.step)
-	c.pull = 0
-	if !bad {
-		c.pull = float32(k)
+	if bad {
+		k = 0
 	}
+	c.setPull(k)
 }
 
 // dedicated reports whether contacts of a kind are dedicated relationship
@@ -223,6 +236,13 @@ func (m *Model) sweepTies() {
 		}
 	}
 	m.forEach(m.nBlocks, (*Model).sweepPeople)
+	for c := range m.chunks[:nChunks] { // lists that lost ties may move to smaller blocks
+		for _, id := range m.chunks[c].drops {
+			t := &m.ties[id]
+			m.shrinkLists(t.a)
+			m.shrinkLists(t.b)
+		}
+	}
 	for c := range m.chunks[:nChunks] {
 		for _, id := range m.chunks[c].drops {
 			t := &m.ties[id]
@@ -301,25 +321,39 @@ func (m *Model) sweepChunk(_, c int) {
 // summed cross-organization trust (embeddedness), the co-production
 // product Π(1 − T) of a member's ties to nonprofit people, and the
 // strongest ties to other organizations (rankTie).
-func (m *Model) sweepPeople(_, b int) {
+func (m *Model) sweepPeople(w, b int) {
 	first, end := m.block(b)
+	buf := m.scratch[w]
+	k := m.p.Network.MaintenanceFocus
+	if cap(m.topScratch[w]) < k {
+		m.topScratch[w] = make([]float64, k)
+	}
+	top := m.topScratch[w][:k]
 	for i := first; i < end; i++ {
 		dirty := m.dirty[i]
 		if dirty {
 			m.adj[i] = m.keepLive(m.adj[i])
-			m.dirty[i] = false
+		}
+		// Gather the trust of i's ties first: the loads are independent,
+		// so the processor overlaps their cache misses.
+		list := m.xadj[i]
+		if cap(buf) < len(list) {
+			buf = make([]float64, 2*len(list))
+		}
+		buf = buf[:len(list)]
+		for k, e := range list {
+			buf[k] = m.trust[e.tie]
 		}
 		cross, prod := 0.0, 1.0
 		m.topN[i] = 0
-		list := m.xadj[i]
 		out := list[:0]
-		for _, e := range list {
-			trust, class := m.trust[e.tie], m.class[e.tie]
+		for k, e := range list {
+			trust, class := buf[k], m.class[e.tie]
 			if dirty && class&classDropped != 0 {
 				continue
 			}
 			out = append(out, e)
-			m.rankTie(i, e.other, trust)
+			m.rankTie(i, e.other, trust, top)
 			if class&classCross != 0 {
 				cross += trust
 			}
@@ -329,6 +363,17 @@ func (m *Model) sweepPeople(_, b int) {
 		}
 		m.xadj[i] = out
 		m.crossSum[i], m.memberProd[i] = cross, prod
+	}
+	m.scratch[w] = buf
+}
+
+// shrinkLists lets slot i's lists move to smaller blocks once (the first
+// call after a sweep that dropped one of i's ties).
+func (m *Model) shrinkLists(i int32) {
+	if m.dirty[i] {
+		m.dirty[i] = false
+		m.adj[i] = m.edges.shrink(m.adj[i])
+		m.xadj[i] = m.edges.shrink(m.xadj[i])
 	}
 }
 

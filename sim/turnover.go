@@ -42,7 +42,7 @@ func (m *Model) applyEvents() {
 					m.depart(i, false)
 				}
 				m.vacantUntil[i] = -1
-				m.pending[i] = m.pending[i][:0]
+				m.dropPending(i)
 			}
 			for k := range m.arr {
 				if a := &m.arr[k]; m.org[a.a] == oi || m.org[a.b] == oi {
@@ -73,7 +73,7 @@ func (m *Model) leave() {
 		if !m.present[i] {
 			continue
 		}
-		h := m.hazard[i]
+		h := m.position(int32(i)).hazard
 		if eta > 0 {
 			h *= math.Exp(-eta * m.crossSum[i])
 		}
@@ -99,7 +99,11 @@ func (m *Model) depart(i int32, refilled bool) {
 	m.departures++
 	// Community members hand nothing over: they have no successor in post.
 	handoff := refilled && p.Policy.HandoffShare > 0 && m.role[i] != Member
-	m.pending[i] = m.pending[i][:0]
+	m.dropPending(i)
+	var pending []handoffTie
+	if handoff {
+		pending = m.spareHandoffs()
+	}
 	for m.Degree(int(i)) > 0 {
 		list := m.xadj[i]
 		if len(list) == 0 {
@@ -112,10 +116,18 @@ func (m *Model) depart(i int32, refilled bool) {
 			m.pairs[t.pair].touched = true
 		}
 		if handoff && m.class[id]&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
-			m.pending[i] = append(m.pending[i], handoffTie{to: e.other, gen: m.gen[e.other], trust: m.trust[id]})
+			pending = append(pending, handoffTie{to: e.other, gen: m.gen[e.other], trust: m.trust[id]})
 		}
 		m.removeTie(id)
 	}
+	if len(pending) > 0 {
+		m.pending[i] = pending
+	} else if pending != nil {
+		m.spare = append(m.spare, pending)
+	}
+	m.edges.put(m.adj[i])
+	m.edges.put(m.xadj[i])
+	m.adj[i], m.xadj[i] = nil, nil
 	m.present[i] = false
 	m.crossSum[i] = 0
 	for k := range m.arr {
@@ -159,15 +171,15 @@ func (m *Model) succeed() {
 		m.vacantUntil[i] = -1
 		m.arrive(int32(i))
 		share := m.p.Policy.HandoffShare
-		for _, h := range m.pending[i] {
+		for _, h := range m.pending[int32(i)] {
 			if m.present[h.to] && m.gen[h.to] == h.gen && h.trust*share >= m.p.Trust.DropBelow {
 				m.setTrust(int32(i), h.to, h.trust*share)
 			}
 		}
-		if len(m.pending[i]) > 0 {
+		if len(m.pending[int32(i)]) > 0 {
 			m.handedOver[i] = share
 		}
-		m.pending[i] = m.pending[i][:0]
+		m.dropPending(int32(i))
 	}
 	m.reviewArrangements()
 }
@@ -185,4 +197,24 @@ func (m *Model) arrive(i int32) {
 	m.tenure[i] = 0
 	m.engageDraw[i] = m.rHire.Float64()
 	m.handedOver[i] = 0
+}
+
+// spareHandoffs returns an empty list for a leaver's handed-over ties,
+// reusing one freed by an earlier successor.
+func (m *Model) spareHandoffs() []handoffTie {
+	if n := len(m.spare); n > 0 {
+		l := m.spare[n-1]
+		m.spare = m.spare[:n-1]
+		return l[:0]
+	}
+	return nil
+}
+
+// dropPending forgets the ties waiting to be handed over to slot i's
+// successor and keeps their list for reuse.
+func (m *Model) dropPending(i int32) {
+	if l, ok := m.pending[i]; ok {
+		delete(m.pending, i)
+		m.spare = append(m.spare, l[:0])
+	}
 }

@@ -1,0 +1,96 @@
+package sim
+
+import "sort"
+
+// edgeArena is the storage of the adjacency lists. It hands out blocks
+// whose sizes grow by about √2 from one class to the next (1, 2, 3, 4, 6,
+// 8, 12, 16, 24, ... edges), carved from slabs and recycled through a free
+// list per class, so that lists that grow and shrink as ties come and go,
+// and slots that empty and refill, reuse storage instead of allocating:
+// once the run's degree distribution has settled, a step allocates
+// nothing (docs/PERFORMANCE.md). The √2 steps keep the unused tail of a
+// list to about a sixth of its block on average.
+type edgeArena struct {
+	free [][][]edge // per class: blocks returned for reuse, length 0
+	slab [][]edge   // per class: the unused rest of its current slab
+}
+
+// slabEdges is the number of edges in a slab of small blocks (16 KiB).
+const slabEdges = 2048
+
+// edgeClassSize lists the block size of each class.
+var edgeClassSize = func() []int {
+	sizes := []int{1, 2, 3}
+	for s := 4; s <= 1<<26; s *= 2 {
+		sizes = append(sizes, s, s+s/2)
+	}
+	return sizes
+}()
+
+// edgeClass returns the smallest class whose blocks hold n edges.
+func edgeClass(n int) int { return sort.SearchInts(edgeClassSize, n) }
+
+// get returns an empty block of class c: a returned one if there is one,
+// else the next from the class's slab.
+func (a *edgeArena) get(c int) []edge {
+	for len(a.free) <= c {
+		a.free = append(a.free, nil)
+		a.slab = append(a.slab, nil)
+	}
+	if n := len(a.free[c]); n > 0 {
+		b := a.free[c][n-1]
+		a.free[c] = a.free[c][:n-1]
+		return b
+	}
+	size := edgeClassSize[c]
+	if len(a.slab[c]) < size {
+		a.slab[c] = make([]edge, max(size, slabEdges/size*size))
+	}
+	b := a.slab[c][0:0:size]
+	a.slab[c] = a.slab[c][size:]
+	return b
+}
+
+// put returns the block of list to the arena; list must not be used
+// afterwards.
+func (a *edgeArena) put(list []edge) {
+	if cap(list) == 0 {
+		return
+	}
+	c := edgeClass(cap(list))
+	a.free[c] = append(a.free[c], list[:0])
+}
+
+// push appends e to *list, moving the list to a block of the next class
+// when it is full.
+func (a *edgeArena) push(list *[]edge, e edge) {
+	l := *list
+	if len(l) == cap(l) {
+		c := 0
+		if cap(l) > 0 {
+			c = edgeClass(cap(l)) + 1
+		}
+		grown := a.get(c)[:len(l)]
+		copy(grown, l)
+		a.put(l)
+		l = grown
+	}
+	*list = append(l, e)
+}
+
+// shrink moves a list that uses no more than a quarter of its block to a
+// block about twice its length, so that storage follows lists down as
+// well as up (the factor of two on either side keeps a list from moving
+// back and forth).
+func (a *edgeArena) shrink(list []edge) []edge {
+	if cap(list) < 8 || len(list) > cap(list)/4 {
+		return list
+	}
+	var small []edge
+	if len(list) > 0 {
+		small = a.get(edgeClass(2 * len(list)))[:len(list)]
+		copy(small, list)
+	}
+	a.put(list)
+	return small
+}
