@@ -151,7 +151,7 @@ func TestWorkersInsideARunWriteIdenticalFiles(t *testing.T) {
 	var dirs []string
 	for _, workers := range []string{"1", "2", "8"} {
 		dir := filepath.Join(tmp, "w"+workers)
-		mustRun(t, "run", "bench-city", "--set", "horizon=6", "--replicates", "1", "--workers", workers, "--out", dir, "--quiet")
+		mustRun(t, "run", "bench-city", "--set", "horizon=4", "--replicates", "1", "--workers", workers, "--out", dir, "--quiet")
 		dirs = append(dirs, dir)
 	}
 	runs, err := os.ReadFile(filepath.Join(dirs[0], "runs.csv"))
