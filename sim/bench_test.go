@@ -166,7 +166,7 @@ func BenchmarkParallelStep(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				m.Advance()
 			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+			b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/step")
 			b.ReportMetric(float64(m.NumPeople())*float64(b.N)/b.Elapsed().Seconds(), "person-steps/s")
 			if mb := peakRSSMB(); mb > 0 {
 				b.ReportMetric(mb, "peak-MB")

@@ -176,12 +176,17 @@ func (m *Model) applyBlock(_, b int) {
 	}
 }
 
-// propose appends the contact of i with j, unless j is i or absent.
-func (m *Model) propose(recs []contactRec, i, j int32, kind uint8, r *rand.Rand) []contactRec {
+// propose appends the contact of i with j, unless j is i or absent. tie
+// is their tie when the caller knows it (a contact through a tie), else
+// -1, and propose looks it up.
+func (m *Model) propose(recs []contactRec, i, j, tie int32, kind uint8, r *rand.Rand) []contactRec {
 	if j < 0 || j == i || !m.present[j] {
 		return recs
 	}
-	return append(recs, newContactRec(i, j, m.findTie(i, j), kind, r.Uint32()>>8))
+	if tie < 0 {
+		tie = m.findTie(i, j)
+	}
+	return append(recs, newContactRec(i, j, tie, kind, r.Uint32()>>8))
 }
 
 // buildContacts spends i's relationship-building hours, s_i·H_i per week,
@@ -198,16 +203,16 @@ func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contac
 	}
 	n := contactsThisWeek(share*p.Results.HoursPerWeek[m.role[i]]/p.Network.HoursPerContact, r)
 	for range n {
-		j := int32(-1)
+		j, tie := int32(-1), int32(-1)
 		if r.Float64() < p.Network.ExploreProbability {
 			j = m.newContact(i, r)
 		}
 		if j < 0 {
-			if j = m.maintained(i, r); j < 0 {
+			if j, tie = m.maintained(i, r); j < 0 {
 				j = m.newContact(i, r)
 			}
 		}
-		recs = m.propose(recs, i, j, kindBuild, r)
+		recs = m.propose(recs, i, j, tie, kindBuild, r)
 	}
 	return recs
 }
@@ -219,26 +224,33 @@ func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contac
 // not dilute it (docs/MODEL.md §7.2). Colleague ties are kept up by work
 // contacts instead. "Strongest" is as of the last sweep (the end of the
 // previous step): people plan their week from how things stood last week.
-// It returns -1 when i had no such tie then, or when the one picked has
-// since left (a departure event earlier in this step).
-func (m *Model) maintained(i int32, r *rand.Rand) int32 {
+// It returns the person and the tie, or -1, -1 when i had no such tie
+// then, or when the one picked has since left (a departure event earlier
+// in this step removed the tie: between a sweep and the next week's plan
+// ties are only removed, never created, so a listed tie is either the
+// same tie or gone).
+func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
 	n := int(m.topN[i])
 	if n == 0 {
-		return -1
+		return -1, -1
 	}
-	j := m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
-	if !m.present[j] {
-		return -1
+	tie = m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
+	t := &m.ties[tie]
+	if t.a < 0 {
+		return -1, -1
 	}
-	return j
+	if j = t.a; j == i {
+		j = t.b
+	}
+	return j, tie
 }
 
-// rankTie offers the tie of trust t between i and j to i's list of
+// rankTie offers i's tie of trust t to i's list of
 // strongest ties to other organizations (used by sweepPeople, which
 // starts each person's list empty). top holds the trust of the listed
 // ties while i's ties are being ranked: scratch of length
 // network.maintenance_focus, not kept between sweeps.
-func (m *Model) rankTie(i, j int32, t float64, top []float64) {
+func (m *Model) rankTie(i, tie int32, t float64, top []float64) {
 	k := len(top)
 	base := int(i) * k
 	n := int(m.topN[i])
@@ -256,7 +268,7 @@ func (m *Model) rankTie(i, j int32, t float64, top []float64) {
 		m.topK[base+p], top[p] = m.topK[base+p-1], top[p-1]
 		p--
 	}
-	m.topK[base+p], top[p] = j, t
+	m.topK[base+p], top[p] = tie, t
 }
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally
@@ -342,17 +354,17 @@ func (m *Model) conveningContacts(recs []contactRec, i int32, r *rand.Rand) []co
 	p := &m.p
 	step := int32(m.step)
 	for range p.Convening.Contacts {
-		j := int32(-1)
+		j, tie := int32(-1), int32(-1)
 		if r.Float64() >= p.Network.ExploreProbability {
-			if k := m.maintained(i, r); k >= 0 && m.attended[k] == step {
-				j = k
+			if k, kt := m.maintained(i, r); k >= 0 && m.attended[k] == step {
+				j, tie = k, kt
 			}
 		}
 		if j < 0 {
 			j = m.attendees[r.IntN(len(m.attendees))]
 		}
 		if m.org[j] != m.org[i] {
-			recs = m.propose(recs, i, j, kindConvene, r)
+			recs = m.propose(recs, i, j, tie, kindConvene, r)
 		}
 	}
 	return recs
@@ -389,13 +401,12 @@ func (m *Model) workContacts(recs []contactRec, i int32, r *rand.Rand) []contact
 	if st.kind != Community {
 		size := int(st.end - st.first)
 		for range contactsThisWeek(p.Network.ColleagueContacts, r) {
-			var j int32
 			if len(m.adj[i]) == 0 || r.Float64() < p.Network.ExploreProbability {
-				j = st.first + int32(r.IntN(size))
+				recs = m.propose(recs, i, st.first+int32(r.IntN(size)), -1, kindWork, r)
 			} else {
-				j = m.adj[i][r.IntN(len(m.adj[i]))].other
+				e := m.adj[i][r.IntN(len(m.adj[i]))]
+				recs = m.propose(recs, i, e.other, e.tie, kindWork, r)
 			}
-			recs = m.propose(recs, i, j, kindWork, r)
 		}
 		return recs
 	}
@@ -403,14 +414,14 @@ func (m *Model) workContacts(recs []contactRec, i int32, r *rand.Rand) []contact
 		return recs
 	}
 	for range contactsThisWeek(p.Community.Contacts, r) {
-		j := int32(-1)
+		j, tie := int32(-1), int32(-1)
 		if r.Float64() >= p.Network.ExploreProbability {
-			j = m.maintained(i, r)
+			j, tie = m.maintained(i, r)
 		}
 		if j < 0 {
 			j = m.serviceSlots[r.IntN(len(m.serviceSlots))]
 		}
-		recs = m.propose(recs, i, j, kindCommunity, r)
+		recs = m.propose(recs, i, j, tie, kindCommunity, r)
 	}
 	return recs
 }

@@ -92,8 +92,8 @@ type Model struct {
 
 	chunks []sweepChunk // sweep scratch, per chunk of the tie pool
 	dirty  []bool       // the slot lost a tie in this step's sweep
-	// topK holds, for each slot, the other ends of its strongest ties to
-	// other organizations at the last sweep, strongest first: topN[i]
+	// topK holds, for each slot, its strongest ties to other
+	// organizations at the last sweep, strongest first: topN[i]
 	// entries from topK[i*k], k = network.maintenance_focus. Their trust
 	// is needed only while the sweep ranks them (rankTie).
 	topK []int32

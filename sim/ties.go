@@ -353,7 +353,7 @@ func (m *Model) sweepPeople(w, b int) {
 				continue
 			}
 			out = append(out, e)
-			m.rankTie(i, e.other, trust, top)
+			m.rankTie(i, e.tie, trust, top)
 			if class&classCross != 0 {
 				cross += trust
 			}
