@@ -226,23 +226,19 @@ func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contac
 // previous step): people plan their week from how things stood last week.
 // It returns the person and the tie, or -1, -1 when i had no such tie
 // then, or when the one picked has since left (a departure event earlier
-// in this step removed the tie: between a sweep and the next week's plan
-// ties are only removed, never created, so a listed tie is either the
-// same tie or gone).
+// in this step; nobody arrives between a sweep and the next week's plan,
+// so a listed person still present is the same person, and the tie is
+// still theirs).
 func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
 	n := int(m.topN[i])
 	if n == 0 {
 		return -1, -1
 	}
-	tie = m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
-	t := &m.ties[tie]
-	if t.a < 0 {
+	e := m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
+	if !m.present[e.other] {
 		return -1, -1
 	}
-	if j = t.a; j == i {
-		j = t.b
-	}
-	return j, tie
+	return e.other, e.tie
 }
 
 // rankTie offers i's tie of trust t to i's list of
@@ -250,7 +246,7 @@ func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
 // starts each person's list empty). top holds the trust of the listed
 // ties while i's ties are being ranked: scratch of length
 // network.maintenance_focus, not kept between sweeps.
-func (m *Model) rankTie(i, tie int32, t float64, top []float64) {
+func (m *Model) rankTie(i int32, e edge, t float64, top []float64) {
 	k := len(top)
 	base := int(i) * k
 	n := int(m.topN[i])
@@ -268,7 +264,7 @@ func (m *Model) rankTie(i, tie int32, t float64, top []float64) {
 		m.topK[base+p], top[p] = m.topK[base+p-1], top[p-1]
 		p--
 	}
-	m.topK[base+p], top[p] = tie, t
+	m.topK[base+p], top[p] = e, t
 }
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally

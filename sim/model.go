@@ -23,6 +23,7 @@ type Model struct {
 
 	// Person slots, one entry per position (structure of arrays).
 	org         []int32
+	kindOf      []Kind // kind of the slot's organization
 	role        []Role
 	present     []bool
 	align       []float64 // current alignment a_i
@@ -96,7 +97,7 @@ type Model struct {
 	// organizations at the last sweep, strongest first: topN[i]
 	// entries from topK[i*k], k = network.maintenance_focus. Their trust
 	// is needed only while the sweep ranks them (rankTie).
-	topK []int32
+	topK []edge
 	topN []uint8
 
 	sums       tieSums
@@ -183,6 +184,7 @@ func New(p Params, seed uint64) (*Model, error) {
 
 	n := p.People()
 	m.org = make([]int32, n)
+	m.kindOf = make([]Kind, n)
 	m.role = make([]Role, n)
 	m.present = make([]bool, n)
 	m.align = make([]float64, n)
@@ -225,7 +227,7 @@ func New(p Params, seed uint64) (*Model, error) {
 		for r := Role(0); r < NumRoles; r++ {
 			st.roleStart[r] = slot
 			for k := 0; k < o.Positions[r]; k++ {
-				m.org[slot], m.role[slot] = int32(oi), r
+				m.org[slot], m.role[slot], m.kindOf[slot] = int32(oi), r, o.Kind
 				m.vacantUntil[slot] = -1
 				if o.Kind != Community {
 					m.partnerSlots = append(m.partnerSlots, slot)
@@ -298,7 +300,7 @@ func (m *Model) refresh() {
 	// set event that changes it starts them afresh (refilled by the next
 	// sweep).
 	if k := p.Network.MaintenanceFocus; len(m.topK) != len(m.org)*k {
-		m.topK = make([]int32, len(m.org)*k)
+		m.topK = make([]edge, len(m.org)*k)
 		clear(m.topN)
 	}
 	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks

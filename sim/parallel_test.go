@@ -74,8 +74,8 @@ func (m *Model) stateHash() uint64 {
 	for id, t := range m.ties {
 		w(uint64(t.a), uint64(t.b), f(m.trust[id]), uint64(m.class[id]), uint64(math.Float32bits(t.factor)), uint64(t.touched))
 	}
-	for _, j := range m.topK {
-		w(uint64(j))
+	for _, e := range m.topK {
+		w(uint64(e.tie), uint64(e.other))
 	}
 	for _, pr := range m.pairs {
 		w(f(pr.strength), f(pr.memory))

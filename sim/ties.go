@@ -330,13 +330,14 @@ func (m *Model) sweepPeople(w, b int) {
 	}
 	top := m.topScratch[w][:k]
 	for i := first; i < end; i++ {
-		dirty := m.dirty[i]
-		if dirty {
+		list := m.xadj[i]
+		if m.dirty[i] {
 			m.adj[i] = m.keepLive(m.adj[i])
+			list = m.keepLive(list)
+			m.xadj[i] = list
 		}
 		// Gather the trust of i's ties first: the loads are independent,
 		// so the processor overlaps their cache misses.
-		list := m.xadj[i]
 		if cap(buf) < len(list) {
 			buf = make([]float64, 2*len(list))
 		}
@@ -344,24 +345,22 @@ func (m *Model) sweepPeople(w, b int) {
 		for k, e := range list {
 			buf[k] = m.trust[e.tie]
 		}
+		// The classes of ties to other organizations follow from the
+		// kinds of the two organizations (addTie): cross-organization
+		// when neither is a community, member ties between a community
+		// and a nonprofit.
+		ki := m.kindOf[i]
 		cross, prod := 0.0, 1.0
 		m.topN[i] = 0
-		out := list[:0]
 		for k, e := range list {
-			trust, class := buf[k], m.class[e.tie]
-			if dirty && class&classDropped != 0 {
-				continue
-			}
-			out = append(out, e)
-			m.rankTie(i, e.tie, trust, top)
-			if class&classCross != 0 {
+			trust, kj := buf[k], m.kindOf[e.other]
+			m.rankTie(i, e, trust, top)
+			if ki != Community && kj != Community {
 				cross += trust
-			}
-			if class&classMember != 0 {
+			} else if ki == Nonprofit || kj == Nonprofit {
 				prod *= 1 - trust
 			}
 		}
-		m.xadj[i] = out
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
 	m.scratch[w] = buf
