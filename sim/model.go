@@ -57,7 +57,7 @@ type Model struct {
 	// memory 0. Storing only these keeps partnerships linear in ties
 	// rather than quadratic in organizations (docs/PERFORMANCE.md).
 	pairs  []pairState
-	pairOf map[[2]int32]int32 // (a, b), a < b → index in pairs
+	pairOf map[uint64]int32 // pairKey(a, b) → index in pairs
 	orgS   []float64          // scratch: Σ of P* over each organization's pairs
 
 	arr []arrangementState
@@ -209,7 +209,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	}
 	m.setBlocks(n)
 	m.SetWorkers(1)
-	m.pairOf = map[[2]int32]int32{}
+	m.pairOf = map[uint64]int32{}
 	m.orgS = make([]float64, m.nOrgs)
 
 	joinsLater := map[string]bool{}
@@ -524,12 +524,14 @@ func (m *Model) ArrangementEnded(name string) bool {
 	return false
 }
 
-// pairKey orders an organization pair.
-func pairKey(a, b int32) [2]int32 {
+// pairKey is the map key of the pair of organizations a and b, in either
+// order: the lower index in the high half (a 64-bit key, which Go's maps
+// hash faster than an array).
+func pairKey(a, b int32) uint64 {
 	if a > b {
 		a, b = b, a
 	}
-	return [2]int32{a, b}
+	return uint64(a)<<32 | uint64(uint32(b))
 }
 
 // pairIndex returns the index of the pair of organizations a and b in
@@ -540,7 +542,7 @@ func (m *Model) pairIndex(a, b int32) int32 {
 		return k
 	}
 	k := int32(len(m.pairs))
-	m.pairs = append(m.pairs, pairState{a: key[0], b: key[1]})
+	m.pairs = append(m.pairs, pairState{a: min(a, b), b: max(a, b)})
 	m.pairOf[key] = k
 	return k
 }
