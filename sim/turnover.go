@@ -73,8 +73,9 @@ func (m *Model) leave() {
 		if !m.present[i] {
 			continue
 		}
+		// exp(−η·E) ≤ 1, so u ≥ h0 decides "stays" without computing it.
 		h := m.position(int32(i)).hazard
-		if eta > 0 {
+		if eta > 0 && u < h {
 			h *= math.Exp(-eta * m.crossSum[i])
 		}
 		if u < h {
