@@ -58,7 +58,7 @@ type Model struct {
 	// rather than quadratic in organizations (docs/PERFORMANCE.md).
 	pairs  []pairState
 	pairOf map[uint64]int32 // pairKey(a, b) → index in pairs
-	orgS   []float64          // scratch: Σ of P* over each organization's pairs
+	orgS   []float64        // scratch: Σ of P* over each organization's pairs
 
 	arr []arrangementState
 
@@ -75,17 +75,14 @@ type Model struct {
 
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.
-	workers    int
-	pcgs       []*rand.PCG
-	rngs       []*rand.Rand
-	scratch    [][]float64 // per worker: trust of one person's ties (sweepPeople)
-	topScratch [][]float64 // per worker: trust of one person's strongest ties (rankTie)
-	stepKey    uint64      // mix of (seed, step): the root of per-person streams
-	blockSize  int
-	nBlocks    int
-	recs       [][]contactRec // per proposing block, in proposal order
-	perm       [][]int32      // per proposing block: its contacts ordered by owning block
-	offsets    []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
+	workers   int
+	work      []*workerState // per worker: random source and scratch
+	stepKey   uint64         // mix of (seed, step): the root of per-person streams
+	blockSize int
+	nBlocks   int
+	recs      [][]contactRec // per proposing block, in proposal order
+	perm      [][]int32      // per proposing block: its contacts ordered by owning block
+	offsets   []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
 
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended

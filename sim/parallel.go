@@ -81,13 +81,24 @@ func (m *Model) blockOf(i int32) int { return int(i) / m.blockSize }
 // depend on it (docs/PERFORMANCE.md, "Parallel step").
 func (m *Model) SetWorkers(n int) {
 	m.workers = max(1, n)
-	for len(m.rngs) < m.workers {
-		src := &rand.PCG{}
-		m.pcgs = append(m.pcgs, src)
-		m.rngs = append(m.rngs, rand.New(src))
-		m.scratch = append(m.scratch, nil)
-		m.topScratch = append(m.topScratch, nil)
+	for len(m.work) < m.workers {
+		ws := &workerState{}
+		ws.rng = rand.New(&ws.pcg)
+		m.work = append(m.work, ws)
 	}
+}
+
+// workerState is what one worker writes to at every person or tie: its
+// random source and scratch. The padding keeps two workers' states off
+// the same cache line, so that they do not slow each other down (false
+// sharing).
+type workerState struct {
+	_     [64]byte
+	pcg   rand.PCG
+	rng   *rand.Rand
+	trust []float64 // trust of one person's ties (sweepPeople)
+	top   []float64 // trust of one person's strongest ties (rankTie)
+	_     [64]byte
 }
 
 // Purposes of per-person streams (personStream).
@@ -102,6 +113,7 @@ const (
 // draws are the same whichever worker makes them and in whatever order.
 func (m *Model) personStream(w int, i int32, purpose uint64) *rand.Rand {
 	k := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
-	m.pcgs[w].Seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
-	return m.rngs[w]
+	ws := m.work[w]
+	ws.pcg.Seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
+	return ws.rng
 }

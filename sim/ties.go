@@ -323,12 +323,13 @@ func (m *Model) sweepChunk(_, c int) {
 // strongest ties to other organizations (rankTie).
 func (m *Model) sweepPeople(w, b int) {
 	first, end := m.block(b)
-	buf := m.scratch[w]
+	ws := m.work[w]
+	buf := ws.trust
 	k := m.p.Network.MaintenanceFocus
-	if cap(m.topScratch[w]) < k {
-		m.topScratch[w] = make([]float64, k)
+	if cap(ws.top) < k {
+		ws.top = make([]float64, k)
 	}
-	top := m.topScratch[w][:k]
+	top := ws.top[:k]
 	for i := first; i < end; i++ {
 		list := m.xadj[i]
 		if m.dirty[i] {
@@ -363,7 +364,7 @@ func (m *Model) sweepPeople(w, b int) {
 		}
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
-	m.scratch[w] = buf
+	ws.trust = buf
 }
 
 // shrinkLists lets slot i's lists move to smaller blocks once (the first
