@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -293,12 +294,148 @@ func (mp *manifestPoint) simParams() (sim.Params, error) {
 		}
 		p.Events[i] = ev
 	}
-	for _, s := range mp.Params {
-		if err := p.Set(s.Name, s.Value); err != nil {
-			return p, fmt.Errorf("point %d: %w", mp.Index, err)
-		}
+	if err := setParams(&p, mp.Params); err != nil {
+		return p, fmt.Errorf("point %d: %w", mp.Index, err)
 	}
 	return p, nil
+}
+
+// setParams sets each of settings on p as calling p.Set on each in turn
+// would, in time linear in the number of organizations. p.Set looks
+// through the parameters of every organization (it rebuilds p.Specs()),
+// so a call per parameter costs time that grows with the square of the
+// organizations: over a minute for the thousand of a city-wide
+// initiative. Instead the parameters of the initiative as a whole are set
+// on p with its organizations hidden, and an organization's own on p
+// holding that organization alone; organizations that start alike and get
+// the same values (the 6,000 of an [[org]] entry with count = 6000) are
+// set once and copied; and a value a parameter has already (most are
+// defaults) is not set again. A manifest names each parameter once, by its full
+// name; should a setting name org.* or an organization that p lacks or
+// holds twice (a manifest edited by hand), every setting takes the slow
+// path, p.Set in turn.
+func setParams(p *sim.Params, settings []setting) error {
+	orgs := p.Orgs
+	index := make(map[string]int, len(orgs))
+	for i := range orgs {
+		if _, dup := index[orgs[i].Name]; dup {
+			return setEach(p, settings)
+		}
+		index[orgs[i].Name] = i
+	}
+	var whole []setting
+	own := make([][]setting, len(orgs))
+	for _, s := range settings {
+		rest, ok := strings.CutPrefix(s.Name, "org.")
+		if !ok {
+			whole = append(whole, s)
+			continue
+		}
+		name, _, _ := strings.Cut(rest, ".")
+		i, ok := index[name]
+		if !ok {
+			return setEach(p, settings)
+		}
+		own[i] = append(own[i], s)
+	}
+
+	defer func() { p.Orgs = orgs }()
+	// fail reports a setting that p.Set refused on part of p as p.Set on
+	// the whole of p does, so that a "did you mean" hint looks through
+	// every name.
+	fail := func(s setting, err error) error {
+		p.Orgs = orgs
+		if full := p.Set(s.Name, s.Value); full != nil {
+			return full
+		}
+		return err
+	}
+	p.Orgs = nil
+	if s, err := setChanged(p, whole); err != nil {
+		return fail(s, err)
+	}
+	// An organization's result depends on where it starts (its name
+	// aside) and on its settings' names after org.<name>. and values.
+	type template struct {
+		start    sim.Org
+		settings string
+	}
+	done := map[template]sim.Org{}
+	var key []byte
+	for i := range orgs {
+		if len(own[i]) == 0 {
+			continue
+		}
+		o := &orgs[i]
+		t := template{start: *o}
+		t.start.Name = ""
+		prefix := len("org.") + len(o.Name) + len(".")
+		key = key[:0]
+		for _, s := range own[i] {
+			field := s.Name[min(prefix, len(s.Name)):]
+			key = strconv.AppendInt(key, int64(len(field)), 10)
+			key = append(key, ':')
+			key = append(key, field...)
+			key = strconv.AppendInt(key, int64(len(s.Value)), 10)
+			key = append(key, ':')
+			key = append(key, s.Value...)
+		}
+		t.settings = string(key)
+		if set, ok := done[t]; ok {
+			set.Name = o.Name
+			*o = set
+			continue
+		}
+		p.Orgs = orgs[i : i+1]
+		if s, err := setChanged(p, own[i]); err != nil {
+			return fail(s, err)
+		}
+		done[t] = *o
+	}
+	return nil
+}
+
+// setChanged sets each of settings on p with p.Set, in turn, but for
+// those that would leave p as it is: most of a manifest's values are
+// defaults, and each p.Set looks through all of p.Specs(). It returns the
+// setting p.Set refused and the error.
+func setChanged(p *sim.Params, settings []setting) (setting, error) {
+	specs := p.Specs()
+	for _, s := range settings {
+		i := slices.IndexFunc(specs, func(sp sim.Spec) bool { return sp.Name == s.Name })
+		if i >= 0 && unchanged(&specs[i], s.Value) {
+			continue
+		}
+		if err := p.Set(s.Name, s.Value); err != nil {
+			return s, err
+		}
+	}
+	return setting{}, nil
+}
+
+// unchanged reports whether p.Set(sp.Name, value) would succeed and
+// leave the parameter as it is: value is the parameter's value as
+// sp.Value writes it (numbers in their shortest form, which parses back
+// to the same number), and within range.
+func unchanged(sp *sim.Spec, value string) bool {
+	if sp.Value() != value {
+		return false
+	}
+	if sp.Type == sim.Float || sp.Type == sim.Int {
+		x, err := strconv.ParseFloat(value, 64)
+		return err == nil && x >= sp.Min && x <= sp.Max // false for NaN
+	}
+	return true
+}
+
+// setEach sets each of settings on p with p.Set, in turn.
+func setEach(p *sim.Params, settings []setting) error {
+	for _, s := range settings {
+		if err := p.Set(s.Name, s.Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parsePersonRef parses org/role/index as written by sim.PersonRef.String.
