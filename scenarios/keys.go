@@ -22,10 +22,14 @@ type section struct {
 // Limits of the format. Values beyond them are refused with a message
 // that says the limit.
 const (
-	maxReplicates   = 1_000_000
-	maxWeeks        = 52 * 100 // as sim's horizon range
-	maxOrgs         = 1000     // partnership state grows with the square of it
-	maxOrgCount     = 1000
+	maxReplicates = 1_000_000
+	maxWeeks      = 52 * 100 // as sim's horizon range
+	// maxOrgs guards against typos and absurd input only: the model keeps
+	// state for the pairs of organizations that have ever had a tie, so
+	// its cost grows with ties, not with the square of the organizations.
+	// A city-wide initiative of a million people has about 6,400.
+	maxOrgs         = 100_000
+	maxOrgCount     = maxOrgs
 	maxSweepValues  = 10_000
 	maxStaffTies    = 10_000
 	maxNameLength   = 100
@@ -55,7 +59,7 @@ var (
 		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv"},
 		{"params", "table", "", "dotted name = value", "any parameter by its dotted name, e.g. \"org.parent_ed.vacancy_weeks\" = 8"},
 		{"sweep", "table", "", "dotted name = list or range", "parameters to sweep; several form a full-factorial grid"},
-		{"org", "array of tables", "the default initiative", "at most 1000 organizations", "the organizations; see [[org]]"},
+		{"org", "array of tables", "the default initiative", "at most 100000 organizations", "the organizations; see [[org]]"},
 		{"history", "array of tables", "the default history (none when [[org]] is given)", "see [[history]]", "shared histories: ties between organizations at the start"},
 		{"arrangement", "array of tables", "priority_access (none when [[org]] is given)", "see [[arrangement]]", "joint arrangements held by one person on each side"},
 		{"event", "array of tables", "none", "see [[event]]", "scheduled shocks"},
@@ -65,7 +69,7 @@ var (
 	orgKeys = section{"[[org]]", []keyDoc{
 		{"name", "string", "required", "lower-case letters, digits and '_', starting with a letter; unique", "names the organization in events, arrangements and org.<name>.<field>"},
 		{"kind", "string", "required", "nonprofit, funder, backbone, community", "the kind of organization"},
-		{"count", "integer", "1", "1 to 1000", "make this many organizations alike, named <name>_1 … <name>_<count>"},
+		{"count", "integer", "1", "1 to 100000", "make this many organizations alike, named <name>_1 … <name>_<count>"},
 		{"positions", "table role = integer", "by kind (below)", "0 to 1000000 per role; a community holds members only", "positions per role; roles left out keep the kind's default"},
 		{"annual_turnover", "table role = number, or number", "by kind (below)", "0 to 1", "probability per year that the holder of a position leaves; a single number sets every role"},
 		{"vacancy_weeks", "number", "by kind (below)", "0 to 520", "mean weeks a vacated position stays empty"},

@@ -221,13 +221,17 @@ func (d *decoder) top(root *node) {
 	// group or wildcard name wins.
 	sort.SliceStable(settings, func(i, j int) bool { return before(settings[i].key, settings[j].key) })
 	seen := map[string]pos{}
+	orgAt := make(map[string]int, len(d.p.Orgs))
+	for i := range d.p.Orgs {
+		orgAt[d.p.Orgs[i].Name] = i
+	}
 	for _, a := range settings {
 		if prev, dup := seen[a.name]; dup {
 			d.errorf(a.key, a.name, "set each parameter once", "set twice (first at line %d)", prev.line)
 			continue
 		}
 		seen[a.name] = a.key
-		d.apply(d.p, a, true)
+		d.applyParam(a, orgAt)
 	}
 	if n := lists["event"]; n != nil {
 		d.events(n)
@@ -512,6 +516,31 @@ func (d *decoder) apply(p *sim.Params, a assign, record bool) bool {
 	return ok
 }
 
+// applyParam applies a setting of the file's parameters to the base
+// parameters, as apply(d.p, a, true) does. A setting of one
+// organization's parameters ("org.<name>.…") is applied to a view of the
+// base that holds that organization alone (orgAt gives its index):
+// applying it to the whole base looks through every organization's
+// parameters, and a file that sets something in each of thousands of
+// organizations would take time that grows with their square. A setting
+// the view refuses is applied to the whole base again, so that its errors
+// and hints are the same.
+func (d *decoder) applyParam(a assign, orgAt map[string]int) {
+	if rest, ok := strings.CutPrefix(a.name, "org."); ok {
+		name, _, _ := strings.Cut(rest, ".")
+		if i, ok := orgAt[name]; ok {
+			view := *d.p
+			view.Orgs = d.p.Orgs[i : i+1 : i+1]
+			n := len(d.errs)
+			if d.apply(&view, a, true) {
+				return
+			}
+			d.errs = d.errs[:n]
+		}
+	}
+	d.apply(d.p, a, true)
+}
+
 func (d *decoder) apply1(p *sim.Params, a assign, record bool) bool {
 	specs := matching(p, a.name)
 	if len(specs) == 0 {
@@ -606,6 +635,20 @@ func (d *decoder) orgs(n *node) {
 		for _, a := range fields {
 			d.apply(&one, a, false)
 		}
+		// The parameters each field sets, after "org.<name>.": the same
+		// for every organization of the entry, so found once.
+		type fieldSpecs struct {
+			at       pos
+			suffixes []string
+		}
+		var fieldSet []fieldSpecs
+		for _, a := range fields {
+			fs := fieldSpecs{at: a.at}
+			for _, s := range matching(&one, a.name) {
+				fs.suffixes = append(fs.suffixes, strings.TrimPrefix(s.Name, "org."+name+"."))
+			}
+			fieldSet = append(fieldSet, fs)
+		}
 		names := []string{name}
 		if count > 1 {
 			names = names[:0]
@@ -624,16 +667,15 @@ func (d *decoder) orgs(n *node) {
 			p.Orgs = append(p.Orgs, o)
 			d.s.loc.add("org", t, i)
 			d.s.loc.orgEntry[nm] = t
-			for _, a := range fields {
-				field := strings.TrimPrefix(a.name, "org."+name+".")
-				for _, s := range matching(&sim.Params{Orgs: []sim.Org{o}}, "org."+nm+"."+field) {
-					d.s.loc.set[s.Name] = a.at
+			for _, fs := range fieldSet {
+				for _, suffix := range fs.suffixes {
+					d.s.loc.set["org."+nm+"."+suffix] = fs.at
 				}
 			}
 		}
 	}
 	if len(p.Orgs) > maxOrgs {
-		d.errorf(n.key, "org", fmt.Sprintf("at most %d organizations (partnership state grows with the square of their number)", maxOrgs), "%d organizations", len(p.Orgs))
+		d.errorf(n.key, "org", fmt.Sprintf("at most %d organizations", maxOrgs), "%d organizations", len(p.Orgs))
 		p.Orgs = p.Orgs[:maxOrgs]
 	}
 }
