@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trustsim/trustsim/scenarios"
+	"github.com/trustsim/trustsim/sim"
 )
 
 // scalingDir holds the many-core scaling scripts (deploy/scaling/README.md).
@@ -31,11 +32,39 @@ func TestMillionScenario(t *testing.T) {
 		t.Errorf("%s has %d runs, want 1", path, n)
 	}
 	p := plan.Points[0].Params
-	if people := p.People(); people < 950_000 || people > 1_050_000 {
-		t.Errorf("%s has %d people, want about 1,000,000", path, people)
+	if people := p.People(); people != 1_004_020 {
+		t.Errorf("%s has %d people, want 1,004,020 as scaledCity(6000) of sim/bench_test.go", path, people)
 	}
 	if p.Horizon != 52 {
 		t.Errorf("%s has a horizon of %d weeks, want 52", path, p.Horizon)
+	}
+	// The layout of scaledCity(6000), which BenchmarkParallelStep runs
+	// with TRUSTSIM_BENCH_1M=1: organizations of each kind, each with
+	// these positions (leader, staff, volunteer, member).
+	type layout struct {
+		count     int
+		positions [sim.NumRoles]int
+	}
+	want := map[sim.Kind]layout{
+		sim.Backbone:  {1, [sim.NumRoles]int{1, 19, 0, 0}},
+		sim.Funder:    {400, [sim.NumRoles]int{1, 9, 0, 0}},
+		sim.Nonprofit: {6000, [sim.NumRoles]int{1, 60, 39, 0}},
+		sim.Community: {1, [sim.NumRoles]int{0, 0, 0, 400_000}},
+	}
+	got := map[sim.Kind]int{}
+	for _, o := range p.Orgs {
+		got[o.Kind]++
+		if w := want[o.Kind]; o.Positions != w.positions {
+			t.Errorf("%s: %s %s has positions %v, want %v", path, o.Kind, o.Name, o.Positions, w.positions)
+		}
+	}
+	for k, w := range want {
+		if got[k] != w.count {
+			t.Errorf("%s has %d %s organizations, want %d", path, got[k], k, w.count)
+		}
+	}
+	if len(p.History) != 1 || len(p.Arrangement) != 1 {
+		t.Errorf("%s has %d histories and %d arrangements, want one of each", path, len(p.History), len(p.Arrangement))
 	}
 }
 
