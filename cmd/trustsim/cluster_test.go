@@ -371,9 +371,17 @@ func TestPlan(t *testing.T) {
 			t.Errorf("plan output lacks %q:\n%s", want, stdout)
 		}
 	}
+	if !strings.Contains(stdout, "a process with 2 workers and 1 run at once") || !strings.Contains(stdout, "2 workers inside each run") {
+		t.Errorf("a shard of one run on 2 CPUs holds one run with 2 workers inside it; plan says:\n%s", stdout)
+	}
 	stdout, _ = mustRun(t, "plan", small, "--measure", "10ms")
 	if !strings.Contains(stdout, "One machine is enough") {
 		t.Errorf("a 6-run batch needs no shards, plan says:\n%s", stdout)
+	}
+	// 2 runs on 8 CPUs: 2 models in memory, not 8, each run on 4 workers.
+	stdout, _ = mustRun(t, "plan", small, "--replicates", "1", "--cpus", "8", "--measure", "10ms")
+	if !strings.Contains(stdout, "a process with 8 workers and 2 runs at once") || !strings.Contains(stdout, "4 workers inside each run") {
+		t.Errorf("2 runs on 8 CPUs: want 2 runs at once with 4 workers each; plan says:\n%s", stdout)
 	}
 	for _, args := range [][]string{
 		{"plan", small, "--cpus", "0"}, {"plan", small, "--target", "0s"}, {"plan", small, "--measure", "-1s"},
@@ -381,6 +389,21 @@ func TestPlan(t *testing.T) {
 	} {
 		if code, _, _ := trustsim(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestLargestBlock(t *testing.T) {
+	tests := []struct{ runs, shards, want int }{
+		{100, 1, 100},
+		{100, 3, 34},
+		{100, 100, 1},
+		{5, 2, 3},
+		{1, 1, 1},
+	}
+	for _, tt := range tests {
+		if got := largestBlock(tt.runs, tt.shards); got != tt.want {
+			t.Errorf("largestBlock(%d, %d) = %d, want %d", tt.runs, tt.shards, got, tt.want)
 		}
 	}
 }
@@ -404,7 +427,15 @@ func TestSuggestShards(t *testing.T) {
 		{"fits one", ones(10), 2, 5, 1, 5},
 		{"two", ones(10), 2, 4, 2, 2.5},
 		{"one CPU", ones(10), 1, 3, 4, 3},
-		{"a run per shard", ones(4), 4, 0.5, 4, 1}, // no count reaches the limit
+		// Two runs per shard get two workers each: twice as fast.
+		{"workers inside runs", ones(4), 4, 0.5, 2, 0.5},
+		{"a run per shard", ones(4), 4, 0.3, 4, 0.25},
+		{"no count reaches the limit", ones(4), 2, 0.3, 4, 0.5},
+		{"one big run", []float64{100}, 16, 10, 1, 6.25},
+		{"one run over the target", []float64{100}, 4, 10, 1, 25},
+		// 16 CPUs for 3 runs: 5 workers each (one idle), so the longest
+		// run decides.
+		{"fewer runs than CPUs", []float64{8, 8, 8}, 16, 2, 1, 1.6},
 		// Contiguous blocks: 2 shards would put 12 s in the first.
 		{"uneven blocks", []float64{10, 1, 1, 1, 1, 1}, 1, 10, 4, 10},
 		{"empty", nil, 1, 1, 1, 0},

@@ -51,7 +51,11 @@ lower --target.
 The suggested shard count is the smallest for which every shard, its runs
 spread over --cpus workers, is estimated to finish within 80% of
 --target (the rest is headroom); shards hold contiguous blocks of runs
-(see 'trustsim run --help').
+(see 'trustsim run --help'). A shard with fewer runs than CPUs runs them
+all at once and shares the other workers among them, inside each run (as
+'trustsim run --workers' does); such a run is counted as that many times
+faster, which is the best case: parts of a step run on one worker.
+Memory is estimated for the runs a shard holds at once.
 
 Examples:
   trustsim plan investment-vs-turnover --replicates 1000
@@ -175,16 +179,25 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 		maxWeeks = max(maxWeeks, c.weeks)
 	}
 	results := float64(maxWeeks) * float64(unsafe.Sizeof(sim.Metrics{}))
-	fmt.Fprintf(w, "  memory per run   %s of model state + %s of metrics; a process with %d workers: about %s\n",
-		batch.FormatBytes(maxBytes), batch.FormatBytes(results), f.cpus, batch.FormatBytes(processBytes(f.cpus, maxBytes, results)))
+	limit := 0.8 * f.target.Seconds()
+	n, wall := suggestShards(perRun, f.cpus, limit)
+	// The runs a shard's process holds at once: one per worker, or all of
+	// its runs when it has fewer (batch.Options.Workers).
+	atOnce := min(f.cpus, largestBlock(runs, n))
+	fmt.Fprintf(w, "  memory per run   %s of model state + %s of metrics; a process with %d worker%s and %d run%s at once: about %s\n",
+		batch.FormatBytes(maxBytes), batch.FormatBytes(results), f.cpus, plural(f.cpus), atOnce, plural(atOnce),
+		batch.FormatBytes(processBytes(atOnce, maxBytes, results)))
 	fmt.Fprintf(w, "  disk             %s of shard archives; timeseries.csv about %s (every %d week%s)\n",
 		batch.FormatBytes(archive), batch.FormatBytes(csv), every, plural(every))
 
-	n, wall := suggestShards(perRun, f.cpus, 0.8*f.target.Seconds())
 	fmt.Fprintf(w, "\nShards for a wall time of %s with %d CPU%s each: %d (each done in about %s)\n",
 		f.target, f.cpus, plural(f.cpus), n, humanSeconds(wall))
-	if maxRun > 0.8*f.target.Seconds() {
-		fmt.Fprintf(w, "  One run takes about %s, more than the target allows: a run cannot be split, so raise --target.\n", humanSeconds(maxRun))
+	if inner := f.cpus / atOnce; inner > 1 {
+		fmt.Fprintf(w, "  %d workers inside each run (fewer runs than CPUs), counted as %d times as fast: the best case.\n", inner, inner)
+	}
+	if maxRun/float64(f.cpus) > limit {
+		fmt.Fprintf(w, "  One run takes about %s on one CPU and at best %s on %d, more than the target allows: raise --target or --cpus.\n",
+			humanSeconds(maxRun), humanSeconds(maxRun/float64(f.cpus)), f.cpus)
 	}
 	scen := batch.ShellJoin(append([]string{arg}, f.canonicalFlags()...))
 	if n == 1 {
@@ -311,40 +324,67 @@ func keptSteps(weeks, every int) int {
 }
 
 // processBytes estimates the peak memory of a trustsim process with
-// workers runs at once: the runtime and program (about 20 MiB), each
-// worker's model, and the results the runner may hold while an earlier
-// run is unfinished (a few per worker; see batch.Execute).
-func processBytes(workers int, model, results float64) float64 {
-	return 20<<20 + float64(workers)*(model+5*results)
+// atOnce runs at once (the smaller of its workers and its runs; the other
+// workers work inside those runs and hold no model of their own): the
+// runtime and program (about 20 MiB), each of those runs' model, and the
+// results the runner may hold while an earlier run is unfinished (a few
+// per run at once; see batch.Execute).
+func processBytes(atOnce int, model, results float64) float64 {
+	return 20<<20 + float64(atOnce)*(model+5*results)
+}
+
+// largestBlock is the number of runs in the largest of n shards of runs
+// runs (batch.Shard.Block).
+func largestBlock(runs, n int) int {
+	largest := 0
+	for i := range n {
+		first, end := batch.Shard{Index: i, Count: n}.Block(runs)
+		largest = max(largest, end-first)
+	}
+	return largest
+}
+
+// shardWall estimates the wall time of a shard whose runs take perRun
+// seconds each on one CPU, on cpus workers split as batch.Execute splits
+// them: min(cpus, runs) runs at once, each with cpus/that many workers
+// inside it, counted as that many times as fast (the best case). It is
+// the runs' total over cpus, or the longest run over its workers if that
+// is longer.
+func shardWall(perRun []float64, cpus int) float64 {
+	if len(perRun) == 0 {
+		return 0
+	}
+	inner := max(1, cpus/min(cpus, len(perRun)))
+	total, longest := 0.0, 0.0
+	for _, t := range perRun {
+		total += t
+		longest = max(longest, t)
+	}
+	return max(total/float64(cpus), longest/float64(inner))
 }
 
 // suggestShards returns the smallest number of shards n for which every
-// shard's estimated wall time is within limit seconds, and that longest
-// wall time. A shard's wall time is its runs' total over cpus, or its
-// longest run if that is longer. If no n reaches limit, it returns the
-// one that comes closest with the fewest shards.
+// shard's estimated wall time (shardWall) is within limit seconds, and
+// that longest wall time. If no n reaches limit, it returns the one that
+// comes closest with the fewest shards.
 func suggestShards(perRun []float64, cpus int, limit float64) (int, float64) {
 	runs := len(perRun)
 	if runs == 0 {
 		return 1, 0
 	}
-	prefix := make([]float64, runs+1)
-	for i, t := range perRun {
-		prefix[i+1] = prefix[i] + t
+	total := 0.0
+	for _, t := range perRun {
+		total += t
 	}
 	wall := func(n int) float64 {
 		worst := 0.0
 		for i := range n {
 			first, end := batch.Shard{Index: i, Count: n}.Block(runs)
-			longest := 0.0
-			for _, t := range perRun[first:end] {
-				longest = max(longest, t)
-			}
-			worst = max(worst, max((prefix[end]-prefix[first])/float64(cpus), longest))
+			worst = max(worst, shardWall(perRun[first:end], cpus))
 		}
 		return worst
 	}
-	lower := max(1, int(math.Ceil(prefix[runs]/float64(cpus)/limit)))
+	lower := max(1, int(math.Ceil(total/float64(cpus)/limit)))
 	best, bestWall := runs, wall(runs)
 	// The blocks are nearly equal, so the bound is usually met at lower
 	// or just above it; look a little further, then give up.
