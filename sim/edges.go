@@ -11,12 +11,21 @@ import "sort"
 // nothing (docs/PERFORMANCE.md). The √2 steps keep the unused tail of a
 // list to about a sixth of its block on average.
 type edgeArena struct {
-	free [][][]edge // per class: blocks returned for reuse, length 0
-	slab [][]edge   // per class: the unused rest of its current slab
+	free      [][][]edge // per class: blocks returned for reuse, length 0
+	slab      [][]edge   // per class: the unused rest of its current slab
+	slabEdges int        // edges per slab of small blocks (maxSlabEdges if 0)
 }
 
-// slabEdges is the number of edges in a slab of small blocks (16 KiB).
-const slabEdges = 2048
+// maxSlabEdges is the number of edges in a slab of small blocks (16 KiB)
+// for initiatives of 1,024 people or more; smaller ones use slabs of
+// twice their number of people (at least 64 edges), so that a batch of
+// many small runs does not allocate and clear storage it never uses.
+const maxSlabEdges = 2048
+
+// newEdgeArena returns the arena for the lists of n people.
+func newEdgeArena(n int) edgeArena {
+	return edgeArena{slabEdges: min(maxSlabEdges, max(64, 2*n))}
+}
 
 // edgeClassSize lists the block size of each class.
 var edgeClassSize = func() []int {
@@ -44,7 +53,11 @@ func (a *edgeArena) get(c int) []edge {
 	}
 	size := edgeClassSize[c]
 	if len(a.slab[c]) < size {
-		a.slab[c] = make([]edge, max(size, slabEdges/size*size))
+		per := a.slabEdges
+		if per == 0 {
+			per = maxSlabEdges
+		}
+		a.slab[c] = make([]edge, max(size, per/size*size))
 	}
 	b := a.slab[c][0:0:size]
 	a.slab[c] = a.slab[c][size:]

@@ -205,6 +205,7 @@ func New(p Params, seed uint64) (*Model, error) {
 		m.attended[i] = -1
 	}
 	m.setBlocks(n)
+	m.edges = newEdgeArena(n)
 	m.SetWorkers(1)
 	m.pairOf = map[uint64]int32{}
 	m.orgS = make([]float64, m.nOrgs)
