@@ -179,7 +179,7 @@ func TestScalingRunScript(t *testing.T) {
 				"Outputs: runs.csv timeseries.csv aggregate.csv identical, byte for byte, at every worker count.",
 				"## d) One big run: deploy/scaling/million.toml",
 				"Outputs: runs.csv timeseries.csv aggregate.csv identical, byte for byte, with 2 workers and with 1.",
-				"TRUSTSIM_BENCH_1M=1 bin/sim.test -test.run '^$' -test.bench ParallelStep -test.cpu 1,2 -test.benchtime 1x",
+				"TRUSTSIM_BENCH_1M=1 bin/sim.test -test.run '^$' -test.bench ParallelStep/people=1004020 -test.cpu 1,2 -test.benchtime 5x",
 				"0 failure(s).",
 			},
 			want1M: "1",

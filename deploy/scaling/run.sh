@@ -19,8 +19,9 @@
 #      people, 52 weeks) with the most workers and with 1; wall time, time
 #      to the end of the run (before the output files are written), peak
 #      RSS, outputs compared
-#   e) BenchmarkParallelStep at 1,000,000 people with 1 and the most
-#      workers, if the time spent so far is under SCALING_BUDGET_S
+#   e) BenchmarkParallelStep at 1,000,000 people with 1, 4 and the most
+#      workers (5 steps after 26 weeks of warm-up; about 4 minutes on 16
+#      cores), if the time spent so far is under SCALING_BUDGET_S
 #
 # Environment:
 #   SCALING_WORKERS   worker counts (default "1 2 4 8 16"; the first must
@@ -429,22 +430,25 @@ if ((elapsed > budget)); then
 	echo -e "\n## e) BenchmarkParallelStep at 1,000,000 people\n\nSkipped: ${elapsed} s spent, over SCALING_BUDGET_S=$budget." >>"$summary"
 else
 	e_cpus=1,$most
+	((most > 4)) && e_cpus=1,4,$most
 	e_env=(env TRUSTSIM_BENCH_1M=1)
 	e_show="TRUSTSIM_BENCH_1M=1 "
+	e_bench=ParallelStep/people=1004020
 	if [[ -n $quick ]]; then
 		e_env=(env -u TRUSTSIM_BENCH_1M)
 		e_show=
+		e_bench=ParallelStep
 	fi
-	say "e) ${e_show}sim.test -test.bench ParallelStep -test.cpu $e_cpus -test.benchtime 1x"
+	say "e) ${e_show}sim.test -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
 	{
 		echo
 		echo "## e) BenchmarkParallelStep with the 1,000,000-person size$([[ -n $quick ]] && echo ' (SCALING_QUICK: without it)')"
 		echo
 		echo '```'
-		echo "${e_show}bin/sim.test -test.run '^\$' -test.bench ParallelStep -test.cpu $e_cpus -test.benchtime 1x"
+		echo "${e_show}bin/sim.test -test.run '^\$' -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
 		echo '```'
 	} >>"$summary"
-	if (cd "$tmp" && "${e_env[@]}" "$bin/sim.test" -test.run '^$' -test.bench ParallelStep -test.cpu "$e_cpus" -test.benchtime 1x) >"$logs/step-bench-1m.log" 2>&1; then
+	if (cd "$tmp" && "${e_env[@]}" "$bin/sim.test" -test.run '^$' -test.bench "$e_bench" -test.cpu "$e_cpus" -test.benchtime "$step_iters") >"$logs/step-bench-1m.log" 2>&1; then
 		bench_table "$logs/step-bench-1m.log" ms/step 0
 		say "e) done"
 	else
