@@ -84,45 +84,81 @@ func (m *Model) stateHash() uint64 {
 	return h.Sum64()
 }
 
-// TestWorkersDoNotChangeResults runs the same seed on 1, 2, 3 and 8
-// workers and requires the same metrics and the same state, bit for bit,
-// after every step (docs/PERFORMANCE.md, "Parallel step").
+// TestWorkersDoNotChangeResults runs the same seed on 1, 2, 3, 8 and 64
+// workers (more workers than blocks) and requires the same metrics and
+// the same state, bit for bit, after every step (docs/PERFORMANCE.md,
+// "Parallel step"), for two initiatives: parallelCity, and a variant
+// under the grantor-grantee model, without convenings, with many small
+// organizations and heavy turnover, so that blocks cut across
+// organizations differently and ties churn.
 func TestWorkersDoNotChangeResults(t *testing.T) {
-	p := parallelCity()
-	type trace struct {
-		met  []Metrics
-		hash []uint64
+	churn := parallelCity()
+	churn.Orgs = nil
+	for k := range 60 {
+		o := DefaultOrg(fmt.Sprintf("small_%02d", k), Nonprofit)
+		o.Positions = [NumRoles]int{1, 20, 9, 0}
+		o.AnnualTurnover = [NumRoles]float64{0.5, 0.6, 0.8, 0}
+		churn.Orgs = append(churn.Orgs, o)
 	}
-	run := func(workers int) trace {
-		m, err := New(p, 11)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.SetWorkers(workers)
-		if m.nBlocks < 8 {
-			t.Fatalf("%d people give %d blocks; the test needs several", len(m.org), m.nBlocks)
-		}
-		var tr trace
-		for m.Step() < p.Horizon {
-			tr.met = append(tr.met, m.Advance())
-			tr.hash = append(tr.hash, m.stateHash())
-		}
-		if len(m.ties) <= tieChunk {
-			t.Fatalf("%d ties fill one sweep chunk; the test needs several", len(m.ties))
-		}
-		return tr
+	c := DefaultOrg("community", Community)
+	c.Positions = [NumRoles]int{0, 0, 0, 3000}
+	churn.Orgs = append(churn.Orgs, c, DefaultOrg("funder", Funder))
+	churn.Network.ColleagueContacts = 3
+	churn.Community.Contacts = 2
+	churn.Policy.Engagement = 0.9
+	churn.Convening.Interval = 0
+	churn.Policy.FunderModel = GrantorGrantee
+	churn.Policy.RelationshipShare = 0.2
+	churn.History = []History{{A: "small_00", B: "small_01", LeaderTie: true, StaffTies: 3, Trust: 0.6}}
+	churn.Arrangement = []Arrangement{{Name: "shared_intake",
+		A: PersonRef{Org: "small_00", Role: Leader}, B: PersonRef{Org: "small_01", Role: Leader}, Value: 10, Trust: 0.6}}
+	churn.Events = []Event{
+		{Step: 7, Kind: Leave, Who: PersonRef{Org: "small_02", Role: Staff, Index: -1}},
+		{Step: 15, Kind: Exit, Org: "small_03"},
+		{Step: 20, Kind: Set, Param: "network.maintenance_focus", Value: "3"},
 	}
-	want := run(1)
-	for _, workers := range []int{2, 3, 8} {
-		got := run(workers)
-		for s := range want.met {
-			if got.met[s] != want.met[s] {
-				t.Fatalf("workers=%d, step %d: metrics differ from workers=1:\n%+v\n%+v", workers, s, got.met[s], want.met[s])
+	for _, tc := range []struct {
+		name string
+		p    Params
+	}{{"city", parallelCity()}, {"churn", churn}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.p
+			type trace struct {
+				met  []Metrics
+				hash []uint64
 			}
-			if got.hash[s] != want.hash[s] {
-				t.Fatalf("workers=%d, step %d: state differs from workers=1", workers, s)
+			run := func(workers int) trace {
+				m, err := New(p, 11)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.SetWorkers(workers)
+				if m.nBlocks < 8 {
+					t.Fatalf("%d people give %d blocks; the test needs several", len(m.org), m.nBlocks)
+				}
+				var tr trace
+				for m.Step() < p.Horizon {
+					tr.met = append(tr.met, m.Advance())
+					tr.hash = append(tr.hash, m.stateHash())
+				}
+				if len(m.ties) <= tieChunk {
+					t.Fatalf("%d ties fill one sweep chunk; the test needs several", len(m.ties))
+				}
+				return tr
 			}
-		}
+			want := run(1)
+			for _, workers := range []int{2, 3, 8, 64} {
+				got := run(workers)
+				for s := range want.met {
+					if got.met[s] != want.met[s] {
+						t.Fatalf("workers=%d, step %d: metrics differ from workers=1:\n%+v\n%+v", workers, s, got.met[s], want.met[s])
+					}
+					if got.hash[s] != want.hash[s] {
+						t.Fatalf("workers=%d, step %d: state differs from workers=1", workers, s)
+					}
+				}
+			}
+		})
 	}
 }
 
