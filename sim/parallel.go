@@ -25,7 +25,8 @@ const (
 )
 
 // stepFunc is the work of one item k of a parallel phase; w is the
-// worker doing it (0 ≤ w < workers), for its random source only.
+// worker doing it (0 ≤ w < workers), for its random source and scratch
+// only (m.work[w]).
 type stepFunc func(m *Model, w, k int)
 
 // forEach calls fn for every item k in [0, n), on up to m.workers
