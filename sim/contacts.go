@@ -241,30 +241,28 @@ func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
 	return e.other, e.tie
 }
 
-// rankTie offers i's tie of trust t to i's list of
-// strongest ties to other organizations (used by sweepPeople, which
-// starts each person's list empty). top holds the trust of the listed
-// ties while i's ties are being ranked: scratch of length
-// network.maintenance_focus, not kept between sweeps.
-func (m *Model) rankTie(i int32, e edge, t float64, top []float64) {
-	k := len(top)
-	base := int(i) * k
-	n := int(m.topN[i])
+// rankTie offers a tie e of trust t to a person's list of strongest ties
+// to other organizations, best[:n] with their trust in top[:n], strongest
+// first, and returns the list's new length; the list holds at most
+// len(best) = network.maintenance_focus ties (used by sweepPeople, which
+// starts each person's list empty; top is scratch, not kept between
+// sweeps). Ties of equal trust keep list order.
+func rankTie(best []edge, top []float64, n int, e edge, t float64) int {
+	k := len(best)
 	if n == k {
 		if t <= top[k-1] {
-			return
+			return n
 		}
 		n-- // drop the weakest
-	} else {
-		m.topN[i]++
 	}
-	// Insertion: shift weaker entries down. Ties keep list order.
+	// Insertion: shift weaker entries down.
 	p := n
 	for p > 0 && top[p-1] < t {
-		m.topK[base+p], top[p] = m.topK[base+p-1], top[p-1]
+		best[p], top[p] = best[p-1], top[p-1]
 		p--
 	}
-	m.topK[base+p], top[p] = e, t
+	best[p], top[p] = e, t
+	return n + 1
 }
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally

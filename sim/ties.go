@@ -330,6 +330,7 @@ func (m *Model) sweepPeople(w, b int) {
 		ws.top = make([]float64, k)
 	}
 	top := ws.top[:k]
+	trustOf, kindOf := m.trust, m.kindOf
 	for i := first; i < end; i++ {
 		list := m.xadj[i]
 		if m.dirty[i] {
@@ -338,30 +339,32 @@ func (m *Model) sweepPeople(w, b int) {
 			m.xadj[i] = list
 		}
 		// Gather the trust of i's ties first: the loads are independent,
-		// so the processor overlaps their cache misses.
+		// so the processor can overlap their cache misses.
 		if cap(buf) < len(list) {
 			buf = make([]float64, 2*len(list))
 		}
 		buf = buf[:len(list)]
 		for k, e := range list {
-			buf[k] = m.trust[e.tie]
+			buf[k] = trustOf[e.tie]
 		}
 		// The classes of ties to other organizations follow from the
 		// kinds of the two organizations (addTie): cross-organization
 		// when neither is a community, member ties between a community
 		// and a nonprofit.
-		ki := m.kindOf[i]
+		ki := kindOf[i]
 		cross, prod := 0.0, 1.0
-		m.topN[i] = 0
-		for k, e := range list {
-			trust, kj := buf[k], m.kindOf[e.other]
-			m.rankTie(i, e, trust, top)
+		best := m.topK[int(i)*k : int(i+1)*k]
+		n := 0
+		for x, e := range list {
+			trust, kj := buf[x], kindOf[e.other]
+			n = rankTie(best, top, n, e, trust)
 			if ki != Community && kj != Community {
 				cross += trust
 			} else if ki == Nonprofit || kj == Nonprofit {
 				prod *= 1 - trust
 			}
 		}
+		m.topN[i] = uint8(n)
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
 	ws.trust = buf
