@@ -427,15 +427,17 @@ func TestSuggestShards(t *testing.T) {
 		{"fits one", ones(10), 2, 5, 1, 5},
 		{"two", ones(10), 2, 4, 2, 2.5},
 		{"one CPU", ones(10), 1, 3, 4, 3},
-		// Two runs per shard get two workers each: twice as fast.
-		{"workers inside runs", ones(4), 4, 0.5, 2, 0.5},
-		{"a run per shard", ones(4), 4, 0.3, 4, 0.25},
-		{"no count reaches the limit", ones(4), 2, 0.3, 4, 0.5},
-		{"one big run", []float64{100}, 16, 10, 1, 6.25},
-		{"one run over the target", []float64{100}, 4, 10, 1, 25},
-		// 16 CPUs for 3 runs: 5 workers each (one idle), so the longest
-		// run decides.
-		{"fewer runs than CPUs", []float64{8, 8, 8}, 16, 2, 1, 1.6},
+		// Two runs per shard get two workers each, 1.74 times as fast:
+		// 0.575 s, over the limit; one run per shard gets four, 2.76
+		// times as fast.
+		{"workers inside runs", ones(4), 4, 0.5, 4, 1 / innerSpeedup(4)},
+		{"a run per shard", ones(4), 4, 0.4, 4, 1 / innerSpeedup(4)},
+		{"no count reaches the limit", ones(4), 2, 0.3, 4, 1 / innerSpeedup(2)},
+		{"one big run", []float64{100}, 16, 25, 1, 100 / innerSpeedup(16)},
+		{"one run over the target", []float64{100}, 4, 10, 1, 100 / innerSpeedup(4)},
+		// 16 CPUs for 3 runs: 5 workers each (one idle), 8/3.125 = 2.56 s;
+		// three shards give each run 16 workers: 8/4.92 = 1.63 s.
+		{"fewer runs than CPUs", []float64{8, 8, 8}, 16, 2, 3, 8 / innerSpeedup(16)},
 		// Contiguous blocks: 2 shards would put 12 s in the first.
 		{"uneven blocks", []float64{10, 1, 1, 1, 1, 1}, 1, 10, 4, 10},
 		{"empty", nil, 1, 1, 1, 0},

@@ -53,8 +53,10 @@ spread over --cpus workers, is estimated to finish within 80% of
 --target (the rest is headroom); shards hold contiguous blocks of runs
 (see 'trustsim run --help'). A shard with fewer runs than CPUs runs them
 all at once and shares the other workers among them, inside each run (as
-'trustsim run --workers' does); such a run is counted as that many times
-faster, which is the best case: parts of a step run on one worker.
+'trustsim run --workers' does); k workers are counted as making a run
+1/(0.15 + 0.85/k) times as fast, the speed-up measured for one run of
+100,000 people on 16 cores (docs/PERFORMANCE.md): parts of a step run on
+one worker.
 Memory is estimated for the runs a shard holds at once.
 
 Examples:
@@ -193,11 +195,11 @@ func (f *planFlags) exec(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(w, "\nShards for a wall time of %s with %d CPU%s each: %d (each done in about %s)\n",
 		f.target, f.cpus, plural(f.cpus), n, humanSeconds(wall))
 	if inner := f.cpus / atOnce; inner > 1 {
-		fmt.Fprintf(w, "  %d workers inside each run (fewer runs than CPUs), counted as %d times as fast: the best case.\n", inner, inner)
+		fmt.Fprintf(w, "  %d workers inside each run (fewer runs than CPUs), counted as %.1f times as fast (measured on 16 cores).\n", inner, innerSpeedup(inner))
 	}
-	if maxRun/float64(f.cpus) > limit {
+	if maxRun/innerSpeedup(f.cpus) > limit {
 		fmt.Fprintf(w, "  One run takes about %s on one CPU and at best %s on %d, more than the target allows: raise --target or --cpus.\n",
-			humanSeconds(maxRun), humanSeconds(maxRun/float64(f.cpus)), f.cpus)
+			humanSeconds(maxRun), humanSeconds(maxRun/innerSpeedup(f.cpus)), f.cpus)
 	}
 	scen := batch.ShellJoin(append([]string{arg}, f.canonicalFlags()...))
 	if n == 1 {
@@ -347,9 +349,8 @@ func largestBlock(runs, n int) int {
 // shardWall estimates the wall time of a shard whose runs take perRun
 // seconds each on one CPU, on cpus workers split as batch.Execute splits
 // them: min(cpus, runs) runs at once, each with cpus/that many workers
-// inside it, counted as that many times as fast (the best case). It is
-// the runs' total over cpus, or the longest run over its workers if that
-// is longer.
+// inside it, counted as innerSpeedup of them. It is the runs' total over
+// cpus, or the longest run over its workers' speed-up if that is longer.
 func shardWall(perRun []float64, cpus int) float64 {
 	if len(perRun) == 0 {
 		return 0
@@ -360,7 +361,22 @@ func shardWall(perRun []float64, cpus int) float64 {
 		total += t
 		longest = max(longest, t)
 	}
-	return max(total/float64(cpus), longest/float64(inner))
+	return max(total/float64(cpus), longest/innerSpeedup(inner))
+}
+
+// innerSerial is the share of a step that runs on one worker whatever
+// the number of workers: one run of 100,420 people took 4.9 times less
+// time per step on 16 workers than on 1 on a 16-core machine
+// (docs/PERFORMANCE.md, "Parallel step"), Amdahl's law for 15%.
+const innerSerial = 0.15
+
+// innerSpeedup is how many times as fast k workers inside one run make
+// it (Amdahl's law with innerSerial).
+func innerSpeedup(k int) float64 {
+	if k <= 1 {
+		return 1
+	}
+	return 1 / (innerSerial + (1-innerSerial)/float64(k))
 }
 
 // suggestShards returns the smallest number of shards n for which every
