@@ -47,10 +47,13 @@ type Model struct {
 	// slot that has some, and emptied lists for reuse.
 	pending map[int32][]handoffTie
 	spare   [][]handoffTie
-	ties    []tie
-	trust   []float64 // trust of each tie in ties
-	class   []uint8   // class bits of each tie in ties
-	free    []int32
+
+	// The tie pool, indexed by tie id; free lists the entries of removed
+	// ties, reused last freed first.
+	ties  []tie
+	trust []float64 // trust of each tie in ties
+	class []uint8   // class bits of each tie in ties
+	free  []int32
 
 	// Organization pairs that have ever had a tie between them, in the
 	// order their first tie formed; every other pair has strength and
