@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -18,10 +19,12 @@ type Options struct {
 	// Workers is the number of goroutines doing the batch's runs; 0 or
 	// less means runtime.GOMAXPROCS(0). With W workers and R runs to do
 	// (those not already checkpointed), min(W, R) runs execute at once and
-	// each gets max(1, W/min(W, R)) workers inside the run
-	// (sim.Options.Workers), fixed when Execute starts: a batch of many
-	// runs runs W of them at once, one goroutine each, while a single big
-	// run gets all W. The number of workers never changes a result.
+	// each gets max(1, W/min(W, U)) workers inside the run, U being the
+	// runs not yet finished, asked again before every step
+	// (sim.Options.WorkersNow): a batch of many runs runs W of them at
+	// once, one goroutine each, a single big run gets all W, and the last
+	// runs of a batch get the workers the finished ones leave. The number
+	// of workers never changes a result.
 	Workers int
 	// Resume replays the runs already checkpointed in the output
 	// directory instead of refusing to start.
@@ -93,8 +96,18 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	}
 	progress()
 
-	workers, inner := splitWorkers(opt.Workers, len(todo))
+	workers, _ := splitWorkers(opt.Workers, len(todo))
 	window := workers * windowPerWorker
+	// Workers left over by runs at once serve inside the runs, and more
+	// of them as runs finish (innerWorkers): each run asks before each
+	// step.
+	all := opt.Workers
+	if all <= 0 {
+		all = runtime.GOMAXPROCS(0)
+	}
+	var unfinished atomic.Int64
+	unfinished.Store(int64(len(todo)))
+	workersNow := func() int { return innerWorkers(all, int(unfinished.Load())) }
 
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := make(chan int)
@@ -133,7 +146,8 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 		g.Go(func() error {
 			defer wg.Done()
 			for i := range jobs {
-				r, err := runOne(gctx, plan, i, inner)
+				r, err := runOne(gctx, plan, i, workersNow)
+				unfinished.Add(-1)
 				if err != nil {
 					return err
 				}
@@ -205,20 +219,29 @@ func splitWorkers(workers, runs int) (outer, inner int) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	outer = max(1, min(workers, runs))
-	return outer, max(1, workers/outer)
+	return outer, innerWorkers(workers, runs)
+}
+
+// innerWorkers is the number of workers inside each run when workers
+// goroutines serve unfinished runs: min(workers, unfinished) run at once
+// and share the workers evenly. As runs finish, the last ones get more
+// (a run takes the new number at its next step).
+func innerWorkers(workers, unfinished int) int {
+	return max(1, workers/max(1, min(workers, unfinished)))
 }
 
 // runWith is sim.RunWith; tests replace it to see the options each run
 // gets.
 var runWith = sim.RunWith
 
-// runOne executes run i of plan with inner workers inside the run and
-// collects its metrics.
-func runOne(ctx context.Context, plan *Plan, i, inner int) (*Result, error) {
+// runOne executes run i of plan, with workersNow() workers inside the run
+// at each step, and collects its metrics.
+func runOne(ctx context.Context, plan *Plan, i int, workersNow func() int) (*Result, error) {
 	run := plan.Run(i)
 	p := &plan.Points[run.Point]
 	steps := make([]sim.Metrics, 0, p.Params.Horizon)
-	err := runWith(ctx, p.Params, run.Seed, sim.Options{Workers: inner}, func(m sim.Metrics) error {
+	opt := sim.Options{Workers: workersNow(), WorkersNow: workersNow}
+	err := runWith(ctx, p.Params, run.Seed, opt, func(m sim.Metrics) error {
 		steps = append(steps, m)
 		return nil
 	})

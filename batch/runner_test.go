@@ -242,13 +242,78 @@ func TestExecuteWorkersInsideRuns(t *testing.T) {
 					}
 					continue
 				}
+				// A run that starts after another finished may get more
+				// (TestExecuteLastRunsGetFreedWorkers).
 				if !ran {
 					t.Errorf("run %d did not run", i)
-				} else if got != tt.inner {
-					t.Errorf("run %d ran with %d workers inside it, want %d", i, got, tt.inner)
+				} else if got < tt.inner || got > tt.workers {
+					t.Errorf("run %d ran with %d workers inside it, want %d to %d", i, got, tt.inner, tt.workers)
 				}
 			}
 		})
+	}
+}
+
+func TestInnerWorkers(t *testing.T) {
+	for _, tt := range []struct{ workers, unfinished, want int }{
+		{1, 10, 1},
+		{16, 100, 1},
+		{16, 16, 1},
+		{16, 8, 2},
+		{16, 3, 5},
+		{16, 1, 16},
+		{4, 0, 4},
+	} {
+		if got := innerWorkers(tt.workers, tt.unfinished); got != tt.want {
+			t.Errorf("innerWorkers(%d, %d) = %d, want %d", tt.workers, tt.unfinished, got, tt.want)
+		}
+	}
+}
+
+func TestExecuteLastRunsGetFreedWorkers(t *testing.T) {
+	// Two runs on four workers start with two workers each; once the
+	// first has finished, the second is offered all four at its next
+	// step, and its result is still that of one worker.
+	plan := bigPlan(t, 2, 12)
+	want := reference(t, plan)
+	first, second := plan.Run(0).Seed, plan.Run(1).Seed
+	orig := runWith
+	t.Cleanup(func() { runWith = orig })
+	var mu sync.Mutex
+	start := map[uint64]int{}
+	var later int
+	secondStarted, firstDone := make(chan struct{}), make(chan struct{})
+	runWith = func(ctx context.Context, p sim.Params, seed uint64, opt sim.Options, sink sim.Sink) error {
+		mu.Lock()
+		start[seed] = opt.Workers
+		mu.Unlock()
+		if seed == first {
+			defer close(firstDone)
+			<-secondStarted // both start while both are unfinished
+			return orig(ctx, p, seed, opt, sink)
+		}
+		close(secondStarted)
+		<-firstDone
+		// The first run's worker counts it finished right after runWith
+		// returns: wait for that (a few milliseconds at most).
+		deadline := time.Now().Add(10 * time.Second)
+		for later = opt.WorkersNow(); later != 4 && time.Now().Before(deadline); later = opt.WorkersNow() {
+			time.Sleep(time.Millisecond)
+		}
+		return orig(ctx, p, seed, opt, sink)
+	}
+	var rec recorder
+	if err := Execute(context.Background(), t.TempDir(), plan, "fp", Options{Workers: 4}, rec.sink); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rec.results, want) {
+		t.Error("results differ from the one-worker batch")
+	}
+	if start[first] != 2 || start[second] != 2 {
+		t.Errorf("runs started with %d and %d workers inside, want 2 and 2", start[first], start[second])
+	}
+	if later != 4 {
+		t.Errorf("after the first run finished, the second was offered %d workers, want 4", later)
 	}
 }
 

@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -212,4 +214,34 @@ func TestDecayClosedForm(t *testing.T) {
 		t.Fatalf("only %d tie-weeks checked; the test needs untouched ties", checked)
 	}
 	t.Logf("%d tie-weeks of decay agree with the closed form", checked)
+}
+
+// TestWorkersChangingBetweenStepsDoNotChangeResults gives a run a
+// different number of workers at every step (Options.WorkersNow, as the
+// batch runner does when other runs finish) and requires the metrics of
+// one worker throughout.
+func TestWorkersChangingBetweenStepsDoNotChangeResults(t *testing.T) {
+	p := parallelCity()
+	collect := func(opt Options) []Metrics {
+		var out []Metrics
+		if err := RunWith(context.Background(), p, 5, opt, func(m Metrics) error {
+			out = append(out, m)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := collect(Options{})
+	counts, k := []int{1, 3, 8, 2, 16, 1}, 0
+	got := collect(Options{Workers: 4, WorkersNow: func() int {
+		k++
+		return counts[k%len(counts)]
+	}})
+	if k != p.Horizon {
+		t.Fatalf("WorkersNow asked %d times in %d steps", k, p.Horizon)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("a run whose worker count changes between steps differs from a run on one worker")
+	}
 }

@@ -15,6 +15,11 @@ type Options struct {
 	// runs every step on the calling goroutine. More than one pays only
 	// for large initiatives (tens of thousands of people and up).
 	Workers int
+	// WorkersNow, if not nil, is asked before every step how many
+	// workers that step uses, in place of Workers: a caller running
+	// several runs at once can give a run more workers as the others
+	// finish. Like Workers, it never changes a result.
+	WorkersNow func() int
 }
 
 // Run executes one whole run of p with the given seed on one goroutine,
@@ -36,6 +41,9 @@ func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink)
 	for m.Step() < p.Horizon {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if opt.WorkersNow != nil {
+			m.SetWorkers(opt.WorkersNow())
 		}
 		met := m.Advance()
 		if sink != nil {

@@ -68,7 +68,8 @@ earlier batch in the same directory.
 most how many CPUs, do the work: N runs execute at once, one goroutine
 each. A batch of R runs with R < N (counting, when resuming, the runs not
 yet done) runs all R at once and each shares the work of its steps among
-N/R goroutines, so a single big run uses all N. The files are the same,
+N/R goroutines, so a single big run uses all N; as runs finish, the last
+ones take over the goroutines the others leave. The files are the same,
 byte for byte, whatever --workers is.
 
 The scenario and every override are checked before anything is written:
