@@ -96,15 +96,12 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	}
 	progress()
 
-	workers, _ := splitWorkers(opt.Workers, len(todo))
+	all := workerCount(opt.Workers)
+	workers, _ := splitWorkers(all, len(todo))
 	window := workers * windowPerWorker
 	// Workers left over by runs at once serve inside the runs, and more
 	// of them as runs finish (innerWorkers): each run asks before each
 	// step.
-	all := opt.Workers
-	if all <= 0 {
-		all = runtime.GOMAXPROCS(0)
-	}
 	var unfinished atomic.Int64
 	unfinished.Store(int64(len(todo)))
 	workersNow := func() int { return innerWorkers(all, int(unfinished.Load())) }
@@ -215,11 +212,18 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 // returns how many runs execute at once, min(workers, runs) but at least
 // one, and how many workers each of them gets inside it, at least one.
 func splitWorkers(workers, runs int) (outer, inner int) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers = workerCount(workers)
 	outer = max(1, min(workers, runs))
 	return outer, innerWorkers(workers, runs)
+}
+
+// workerCount is Options.Workers with its default: n, or
+// runtime.GOMAXPROCS(0) for n ≤ 0.
+func workerCount(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
 }
 
 // innerWorkers is the number of workers inside each run when workers

@@ -91,8 +91,8 @@ type Model struct {
 	attended  []int32 // step of the last convening each slot attended
 	convLoss  []float64
 
-	chunks []sweepChunk // sweep scratch, per chunk of the tie pool
-	dirty  []bool       // the slot lost a tie in this step's sweep
+	chunks []chunkScratch // sweep scratch, per chunk of the tie pool
+	dirty  []bool         // the slot lost a tie in this step's sweep
 	// topK holds, for each slot, its strongest ties to other
 	// organizations at the last sweep, strongest first: topN[i]
 	// entries from topK[i*k], k = network.maintenance_focus. Their trust

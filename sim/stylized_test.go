@@ -60,8 +60,11 @@ func TestSF2TurnoverErodesTrust(t *testing.T) {
 //     later;
 //   - one who keeps it and rebuilds (relationship building from step 53)
 //     still holds it at the horizon, with the partnership back above zero.
+//
+// sf3Event is the step at which TestSF3SoleLinkDeparture's leader leaves.
+const sf3Event = 52
+
 func TestSF3SoleLinkDeparture(t *testing.T) {
-	const event = 52
 	for _, tc := range []struct {
 		name      string
 		alignment float64
@@ -74,9 +77,9 @@ func TestSF3SoleLinkDeparture(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := twoOrgs()
 			p.Horizon = 200
-			p.Events = []sim.Event{{Step: event, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
+			p.Events = []sim.Event{{Step: sf3Event, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
 			if tc.rebuild {
-				p.Events = append(p.Events, sim.Event{Step: event + 1, Kind: sim.Set, Param: "policy.relationship_share", Value: "0.1"})
+				p.Events = append(p.Events, sim.Event{Step: sf3Event + 1, Kind: sim.Set, Param: "policy.relationship_share", Value: "0.1"})
 			}
 			// No bad experiences: a long, steady working relationship.
 			set(t, &p, "org.parent_ed.hire_alignment", tc.alignment, "org.parent_ed.hire_alignment_sd", 0,
@@ -110,7 +113,6 @@ func TestSF3SoleLinkDeparture(t *testing.T) {
 // above zero, at the horizon.
 func sf3Run(t *testing.T, p sim.Params, seed uint64, alignment float64, rebuild bool, grace int) bool {
 	t.Helper()
-	const event = 52
 	m, err := sim.New(p, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -122,11 +124,11 @@ func sf3Run(t *testing.T, p sim.Params, seed uint64, alignment float64, rebuild 
 		s := m.Partnership("family_center", "parent_ed")
 		step := met.Step
 		switch {
-		case step < event:
+		case step < sf3Event:
 			if s < p.Partnership.ActiveThreshold || met.ArrangementsActive != 1 {
 				t.Fatalf("seed %d step %d: before the departure the partnership should be active (strength %.3f, arrangements %d)", seed, step, s, met.ArrangementsActive)
 			}
-		case step == event:
+		case step == sf3Event:
 			if s != 0 || met.PartnershipStrength != 0 {
 				t.Fatalf("seed %d step %d: partnership strength %v, want exactly 0", seed, step, s)
 			}

@@ -217,7 +217,7 @@ type randSource interface{ Float64() float64 }
 func (m *Model) sweepTies() {
 	nChunks := (len(m.ties) + tieChunk - 1) / tieChunk
 	for len(m.chunks) < nChunks {
-		m.chunks = append(m.chunks, sweepChunk{})
+		m.chunks = append(m.chunks, chunkScratch{})
 	}
 	m.forEach(nChunks, (*Model).sweepChunk)
 	m.sums = tieSums{}
@@ -252,8 +252,8 @@ func (m *Model) sweepTies() {
 	}
 }
 
-// sweepChunk is the scratch of one chunk of the tie pool in a sweep.
-type sweepChunk struct {
+// chunkScratch is what sweepChunk leaves for one chunk of the tie pool.
+type chunkScratch struct {
 	sums  tieSums
 	drops []int32      // ties dropped, in pool order
 	pairs []pairFactor // noisy-or factors of partnership ties, in pool order
