@@ -256,6 +256,20 @@ while IFS=: read -r k v; do
 		break
 	fi
 done </proc/cpuinfo
+# Physical cores: distinct (physical id, core id) pairs. Two hardware
+# threads of one core share its execution units, so on a machine with
+# fewer cores than CPUs the efficiency at the most workers is bounded by
+# cores, not CPUs (docs/PERFORMANCE.md, "Batches").
+declare -A cores=()
+phys=0
+while IFS=: read -r k v; do
+	case $k in
+	"physical id"*) phys=${v# } ;;
+	"core id"*) cores["$phys/${v# }"]=1 ;;
+	esac
+done </proc/cpuinfo
+ncores=${#cores[@]}
+((ncores > 0)) || ncores=unknown
 mem=unknown
 while read -r k v _; do
 	if [[ $k == MemTotal: ]]; then
@@ -267,13 +281,13 @@ done </proc/meminfo
 	echo "# trustsim scaling$([[ -n $quick ]] && echo ' (SCALING_QUICK rehearsal: not figures to report)')"
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "- machine: $(uname -srm), $(nproc) CPUs available ($(nproc --all) online), $model, $mem"
+	echo "- machine: $(uname -srm), $(nproc) CPUs available ($(nproc --all) online) on $ncores physical cores, $model, $mem"
 	echo "- trustsim: $version"
 	while IFS= read -r l; do echo "- $l"; done <"$bin/BUILD"
 	echo "- peak RSS: VmHWM from /proc/PID/status, sampled every 0.1 s"
 	echo "- logs: logs/ beside this file"
 } >"$summary"
-say "machine: $(nproc) CPUs, $model, $mem; workers ${workers[*]}; output in $out"
+say "machine: $(nproc) CPUs, $ncores physical cores, $model, $mem; workers ${workers[*]}; output in $out"
 if (($(nproc) < most)); then
 	say "note: only $(nproc) CPUs for up to $most workers"
 fi
