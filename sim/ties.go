@@ -273,44 +273,45 @@ type pairFactor struct {
 // read here, not stored on ties, so that a set event changes them for
 // every tie.
 func (m *Model) sweepChunk(_, c int) {
-	min := m.p.Trust.DropBelow
+	drop := m.p.Trust.DropBelow
 	pp := &m.p.Partnership
+	weight := [2]float64{pp.StaffWeight, pp.LeaderWeight} // by the classLeader bit
 	step := int32(m.step)
 	ch := &m.chunks[c]
 	s := tieSums{}
 	drops, pairs := ch.drops[:0], ch.pairs[:0]
-	for id := c * tieChunk; id < len(m.ties) && id < (c+1)*tieChunk; id++ {
-		t := &m.ties[id]
+	first, end := c*tieChunk, min(len(m.ties), (c+1)*tieChunk)
+	ties, trusts, classes := m.ties[first:end], m.trust[first:end], m.class[first:end]
+	for k := range ties {
+		t := &ties[k]
 		if t.a < 0 {
 			continue
 		}
 		if t.touched == step {
-			t.factor = m.decayFactor(id)
+			t.factor = m.decayFactor(first + k)
 		} else {
-			m.trust[id] *= float64(t.factor)
+			trusts[k] *= float64(t.factor)
 		}
-		trust, class := m.trust[id], m.class[id]
-		if trust < min {
-			m.class[id] = class | classDropped
-			drops = append(drops, int32(id))
+		trust, class := trusts[k], classes[k]
+		if trust < drop {
+			classes[k] = class | classDropped
+			drops = append(drops, int32(first+k))
 			continue
 		}
+		// The class tests are data, not branches: a tie's class is as
+		// good as random from one tie to the next, so branches on it
+		// would be mispredicted about as often as not. Adding 0·trust
+		// leaves a sum unchanged, bit for bit.
+		cross, funder := int(class&classCross)/classCross, int(class&classFunder)/classFunder
 		s.all += trust
 		s.nAll++
-		if class&classFunder != 0 {
-			s.funder += trust
-			s.nFunder++
-		}
-		if class&classCross != 0 {
-			s.cross += trust
-			s.nCross++
-			if trust >= pp.MinTrust {
-				w := pp.StaffWeight
-				if class&classLeader != 0 {
-					w = pp.LeaderWeight
-				}
-				pairs = append(pairs, pairFactor{t.pair, 1 - w*trust})
-			}
+		s.funder += float64(funder) * trust
+		s.nFunder += funder
+		s.cross += float64(cross) * trust
+		s.nCross += cross
+		if cross != 0 && trust >= pp.MinTrust {
+			w := weight[class&classLeader/classLeader]
+			pairs = append(pairs, pairFactor{t.pair, 1 - w*trust})
 		}
 	}
 	ch.sums, ch.drops, ch.pairs = s, drops, pairs
@@ -354,15 +355,25 @@ func (m *Model) sweepPeople(w, b int) {
 		ki := kindOf[i]
 		cross, prod := 0.0, 1.0
 		best := m.topK[int(i)*k : int(i+1)*k]
+		// Which ties count is looked up by the other end's kind, not
+		// branched on, as in sweepChunk: adding 0·trust and multiplying
+		// by 1 − 0·trust leave the results unchanged, bit for bit.
+		var isCross, isMember [numKinds]float64
+		for kj := range Kind(numKinds) {
+			if ki != Community && kj != Community {
+				isCross[kj] = 1
+			} else if ki == Nonprofit || kj == Nonprofit {
+				isMember[kj] = 1
+			}
+		}
+		for x, e := range list {
+			trust, kj := buf[x], kindOf[e.other]&(numKinds-1)
+			cross += isCross[kj] * trust
+			prod *= 1 - isMember[kj]*trust
+		}
 		n := 0
 		for x, e := range list {
-			trust, kj := buf[x], kindOf[e.other]
-			n = rankTie(best, top, n, e, trust)
-			if ki != Community && kj != Community {
-				cross += trust
-			} else if ki == Nonprofit || kj == Nonprofit {
-				prod *= 1 - trust
-			}
+			n = rankTie(best, top, n, e, buf[x])
 		}
 		m.topN[i] = uint8(n)
 		m.crossSum[i], m.memberProd[i] = cross, prod
