@@ -10,47 +10,12 @@ import (
 	"github.com/trustsim/trustsim/sim"
 )
 
-// cityParams is a city-wide initiative of about 10,000 people, the size of
-// the bundled bench-city scenario: 60 nonprofits of 100 positions, 4
-// funders, a backbone and a community of 4,000 people served.
-func cityParams() sim.Params { return scaledCity(60) }
-
-// scaledCity is the city initiative with n nonprofits of 100 positions,
-// one funder of 10 per 15 nonprofits, a backbone of 20 and a community of
-// 66 members per nonprofit: about 167 people per nonprofit.
-func scaledCity(n int) sim.Params {
-	p := sim.Default()
-	p.Horizon = 520
-	p.Orgs = nil
-	bb := sim.DefaultOrg("backbone", sim.Backbone)
-	bb.Positions = [sim.NumRoles]int{1, 19, 0, 0}
-	p.Orgs = append(p.Orgs, bb)
-	for k := range max(1, n/15) {
-		f := sim.DefaultOrg(fmt.Sprintf("funder_%d", k), sim.Funder)
-		f.Positions = [sim.NumRoles]int{1, 9, 0, 0}
-		p.Orgs = append(p.Orgs, f)
-	}
-	for k := range n {
-		o := sim.DefaultOrg(fmt.Sprintf("nonprofit_%02d", k), sim.Nonprofit)
-		o.Positions = [sim.NumRoles]int{1, 60, 39, 0}
-		p.Orgs = append(p.Orgs, o)
-	}
-	c := sim.DefaultOrg("community", sim.Community)
-	c.Positions = [sim.NumRoles]int{0, 0, 0, 4000 * n / 60}
-	p.Orgs = append(p.Orgs, c)
-	p.History = []sim.History{{A: "nonprofit_00", B: "nonprofit_01", LeaderTie: true, StaffTies: 5, Trust: 0.7}}
-	p.Arrangement = []sim.Arrangement{{Name: "priority_access",
-		A: sim.PersonRef{Org: "nonprofit_00", Role: sim.Leader}, B: sim.PersonRef{Org: "nonprofit_01", Role: sim.Leader},
-		Value: 20, Trust: 0.7}}
-	return p
-}
-
 // BenchmarkStep measures one weekly step of the city initiative in steady
 // state (after a warm-up of `warmup` weeks, when the number of ties has
 // levelled off) and reports person-steps per second.
 func BenchmarkStep(b *testing.B) {
 	const warmup = 200
-	p := cityParams()
+	p := sim.ScaledCity(60)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -89,7 +54,7 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkRun measures a whole 520-week run of the city initiative,
 // set-up included.
 func BenchmarkRun(b *testing.B) {
-	p := cityParams()
+	p := sim.ScaledCity(60)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if err := sim.Run(context.Background(), p, uint64(i), nil); err != nil {
@@ -110,7 +75,7 @@ func BenchmarkScale(b *testing.B) {
 	}
 	for _, n := range sizes {
 		for _, dense := range []bool{false, true} {
-			p := scaledCity(n)
+			p := sim.ScaledCity(n)
 			name := "default"
 			if dense {
 				name = "dense"
@@ -153,7 +118,7 @@ func BenchmarkParallelStep(b *testing.B) {
 		sizes = append(sizes, 6000)
 	}
 	for _, n := range sizes {
-		p := scaledCity(n)
+		p := sim.ScaledCity(n)
 		b.Run(fmt.Sprintf("people=%d", p.People()), func(b *testing.B) {
 			m, err := sim.New(p, 1)
 			if err != nil {

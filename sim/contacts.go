@@ -53,27 +53,32 @@ func (c *contactRec) setPull(k float64) { c.v = math.Float32bits(float32(k)) }
 // pull returns the pull recorded by setPull.
 func (c *contactRec) pull() float64 { return float64(math.Float32frombits(c.v)) }
 
-// interact runs the contacts of the week (docs/MODEL.md §7.2–7.4) in
-// four phases:
+// The contacts of the week (docs/MODEL.md §3, §7.2–7.4) run as four
+// phases of the step (stepPhases):
 //
-//  1. plan (parallel over person blocks): each person draws, from their
-//     own stream, whom they contact this week — relationship building,
-//     convening contacts, work and co-production contacts — from the
-//     state at the start of the phase;
-//  2. create (sequential, in proposal order): first contacts create their
-//     tie;
-//  3. apply (parallel over blocks of the lower-numbered end of each tie):
-//     every tie receives its contacts in proposal order, each growing or
-//     breaking trust from the alignments at the start of the phase;
-//  4. pull (sequential, in proposal order): each positive contact pulls
-//     the less aligned person toward the other; then convening attendees
-//     are pulled toward the common purpose and lose the hours attended.
+//  1. plan (planContacts, parallel over person blocks): each person
+//     draws, from their own stream, whom they contact this week —
+//     relationship building, convening contacts, work and co-production
+//     contacts — from the state at the start of the phase;
+//  2. create (createTies, sequential, in proposal order): first contacts
+//     create their tie;
+//  3. apply (applyContacts, parallel over blocks of the lower-numbered
+//     end of each tie): every tie receives its contacts in proposal
+//     order, each growing or breaking trust from the alignments at the
+//     start of the phase;
+//  4. pull (pullAlignments, sequential, in proposal order): each positive
+//     contact pulls the less aligned person toward the other; then
+//     convening attendees are pulled toward the common purpose and lose
+//     the hours attended.
 //
 // Proposal order is by proposer slot, then by the order of the
 // proposer's draws; no phase depends on the number of workers.
-func (m *Model) interact() {
-	convening := m.conveningNow()
-	if convening {
+
+// planContacts decides who attends this week's convening, if one is due,
+// and plans everyone's contacts of the week (phase 1).
+func (m *Model) planContacts() {
+	m.convening = m.conveningNow()
+	if m.convening {
 		m.forEach(m.nBlocks, (*Model).attendBlock)
 		m.attendees = m.attendees[:0]
 		step := int32(m.step)
@@ -84,7 +89,12 @@ func (m *Model) interact() {
 		}
 	}
 	m.forEach(m.nBlocks, (*Model).planBlock)
-	for a := range m.nBlocks { // 2. create
+}
+
+// createTies creates, in proposal order, the tie of every contact whose
+// two people have none (phase 2).
+func (m *Model) createTies() {
+	for a := range m.nBlocks {
 		recs := m.recs[a]
 		for k := range recs {
 			c := &recs[k]
@@ -96,15 +106,23 @@ func (m *Model) interact() {
 			}
 		}
 	}
-	m.forEach(m.nBlocks, (*Model).applyBlock)
-	for a := range m.nBlocks { // 4. pull
+}
+
+// applyContacts applies every contact of the week to its tie (phase 3).
+func (m *Model) applyContacts() { m.forEach(m.nBlocks, (*Model).applyBlock) }
+
+// pullAlignments applies the alignment pulls of the week's positive
+// contacts in proposal order, then the convening's pull and cost to its
+// attendees (phase 4).
+func (m *Model) pullAlignments() {
+	for a := range m.nBlocks {
 		for _, c := range m.recs[a] {
 			if k := c.pull(); k > 0 {
 				pullAlignment(m.align, c.i, c.j, k)
 			}
 		}
 	}
-	if convening && len(m.attendees) >= 2 {
+	if m.convening && len(m.attendees) >= 2 {
 		c := &m.p.Convening
 		for _, i := range m.attendees {
 			m.align[i] += c.AlignmentPull * (1 - m.align[i])
@@ -114,7 +132,7 @@ func (m *Model) interact() {
 }
 
 // planBlock draws the contacts of the week of the people of block b
-// (phase 1 of interact) and orders them by the block owning each tie.
+// (phase 1 of the contacts, planContacts) and orders them by the block owning each tie.
 func (m *Model) planBlock(w, b int) {
 	recs := m.recs[b][:0]
 	first, end := m.block(b)
@@ -163,7 +181,7 @@ func (m *Model) planBlock(w, b int) {
 func (m *Model) owner(c *contactRec) int { return m.blockOf(min(c.i, c.j)) }
 
 // applyBlock applies, in proposal order, every contact on ties owned by
-// block b (phase 3 of interact).
+// block b (phase 3 of the contacts, applyContacts).
 func (m *Model) applyBlock(_, b int) {
 	nb := m.nBlocks
 	for a := range nb {

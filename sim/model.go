@@ -87,12 +87,14 @@ type Model struct {
 	perm      [][]int32      // per proposing block: its contacts ordered by owning block
 	offsets   []int32        // [a*(nBlocks+1)+b]: start in perm[a] of block b's contacts
 
+	convening bool    // a convening is held this step (planContacts)
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended
 	convLoss  []float64
 
-	chunks []chunkScratch // sweep scratch, per chunk of the tie pool
-	dirty  []bool         // the slot lost a tie in this step's sweep
+	chunks  []chunkScratch // sweep scratch, per chunk of the tie pool
+	nChunks int            // chunks of the tie pool in this step's sweep
+	dirty   []bool         // the slot lost a tie in this step's sweep
 	// topK holds, for each slot, its strongest ties to other
 	// organizations at the last sweep, strongest first: topN[i]
 	// entries from topK[i*k], k = network.maintenance_focus. Their trust
@@ -432,26 +434,58 @@ func (m *Model) Step() int { return m.step }
 
 // Advance runs one weekly step in the order of docs/MODEL.md §3 (Process
 // overview and scheduling) and returns its metrics.
-func (m *Model) Advance() Metrics {
+func (m *Model) Advance() Metrics { return m.advance(nil) }
+
+// advance runs one weekly step: the phases of stepPhases in order, then
+// the metrics (§7.11). after, when not nil, is called after each phase
+// with its index in stepPhases (BenchmarkPhases times them).
+func (m *Model) advance(after func(phase int)) Metrics {
+	for k, ph := range stepPhases {
+		ph.run(m)
+		if after != nil {
+			after(k)
+		}
+	}
+	met := m.measure() // §7.11 results and metrics (M11)
+	m.step++
+	return met
+}
+
+// phase is one part of a weekly step.
+type phase struct {
+	name string
+	run  func(*Model)
+}
+
+// stepPhases are the parts of a weekly step in the order they run
+// (docs/MODEL.md §3), before the metrics.
+var stepPhases = []phase{
+	{"start", (*Model).startStep},
+	{"events", (*Model).applyEvents},              // §7.1 scheduled events (M12)
+	{"plan", (*Model).planContacts},               // §7.2–7.4 the week's contacts (M2–M5, M10): plan,
+	{"create", (*Model).createTies},               // create,
+	{"apply", (*Model).applyContacts},             // apply,
+	{"pull", (*Model).pullAlignments},             // pull
+	{"arrangements", (*Model).keepArrangements},   // §7.5 arrangement upkeep (M7)
+	{"alignment", (*Model).relaxAlignment},        // §7.6 alignment (M5)
+	{"leave", (*Model).leave},                     // §7.7 turnover and handoffs (M6, M8)
+	{"succeed", (*Model).succeed},                 // §7.8 successors, handoffs, arrangement reviews (M6–M8)
+	{"decay", (*Model).decayTies},                 // §7.9 decay and drops (M2): the tie pool,
+	{"lists", (*Model).sweepLists},                // the people's lists,
+	{"free", (*Model).freeDropped},                // the dropped ties
+	{"partnerships", (*Model).updatePartnerships}, // §7.10 partnership strength (M7)
+}
+
+// startStep zeroes the step's counters, sets the root of its per-person
+// streams and, at step policy.formation_weeks without policy.sustained,
+// stops relationship building (refresh).
+func (m *Model) startStep() {
 	m.departures, m.resets = 0, 0
 	m.stepKey = mix(m.seed ^ mix(uint64(m.step)))
-	for k := range m.convLoss {
-		m.convLoss[k] = 0
-	}
+	clear(m.convLoss)
 	if m.step == m.p.Policy.FormationWeeks && !m.p.Policy.Sustained {
 		m.refresh()
 	}
-	m.applyEvents()        // §7.1  scheduled events (M12)
-	m.interact()           // §7.2–7.4 relationship building, convenings, work and co-production contacts (M2–M5, M10)
-	m.keepArrangements()   // §7.5  arrangement upkeep (M7)
-	m.relaxAlignment()     // §7.6  alignment (M5)
-	m.leave()              // §7.7  turnover and handoffs (M6, M8)
-	m.succeed()            // §7.8  successors, handoffs, arrangement reviews (M6-M8)
-	m.sweepTies()          // §7.9  decay and drops (M2)
-	m.updatePartnerships() // §7.10 partnership strength (M7)
-	met := m.measure()     // §7.11 results and metrics (M11)
-	m.step++
-	return met
 }
 
 // PersonAt returns the slot index of a position; it fails for a position

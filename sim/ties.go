@@ -121,7 +121,7 @@ func (m *Model) decayFactor(id int) float32 {
 
 // contact is one interaction of hours between i and j, applied at once:
 // the form used by the sequential parts of a step (arrangement upkeep,
-// §7.5); the contacts of interact are the same interaction applied in
+// §7.5); the week's contacts are the same interaction applied in
 // phases. A first contact creates the tie at newTieTrust. It reports
 // whether the experience was bad (trustUpdate).
 func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource) (bad bool) {
@@ -141,7 +141,7 @@ func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource)
 	return bad
 }
 
-// applyContact applies contact c of interact to its tie (phase 3) and
+// applyContact applies contact c of the week to its tie (applyContacts) and
 // records the alignment pull it exerts, for phase 4.
 func (m *Model) applyContact(c *contactRec) {
 	trust, k, bad := m.trustUpdate(m.trust[c.tie], m.align[c.i], m.align[c.j], m.p.Network.HoursPerContact, m.dedicated(c.kind()), c.draw())
@@ -209,22 +209,33 @@ type randSource interface{ Float64() float64 }
 // step, sets the decay factor of every tie with one, drops ties below the
 // threshold, and accumulates the sums the metrics, partnerships,
 // co-production and embeddedness need (docs/MODEL.md §7.9). It is the
-// only pass over all ties in a step, in two parallel phases: the tie pool
-// by chunks (decay, drops, totals, the partnerships' noisy-or factors),
-// then the people by blocks (their adjacency lists, trust sums and
-// strongest ties). The partnership products and the freeing of dropped
-// ties are taken in pool order.
+// only pass over all ties in a step, in three phases of the step
+// (stepPhases): decayTies over the tie pool by chunks (decay, drops,
+// totals, the partnerships' noisy-or factors), sweepLists over the
+// people by blocks (their adjacency lists, trust sums and strongest
+// ties), and freeDropped. The partnership products and the freeing of
+// dropped ties are taken in pool order. New calls it for the state at
+// step 0.
 func (m *Model) sweepTies() {
-	nChunks := (len(m.ties) + tieChunk - 1) / tieChunk
-	for len(m.chunks) < nChunks {
+	m.decayTies()
+	m.sweepLists()
+	m.freeDropped()
+}
+
+// decayTies runs sweepChunk over the chunks of the tie pool, then adds up
+// their totals and partnership factors in chunk order and marks the
+// people who lost a tie.
+func (m *Model) decayTies() {
+	m.nChunks = (len(m.ties) + tieChunk - 1) / tieChunk
+	for len(m.chunks) < m.nChunks {
 		m.chunks = append(m.chunks, chunkScratch{})
 	}
-	m.forEach(nChunks, (*Model).sweepChunk)
+	m.forEach(m.nChunks, (*Model).sweepChunk)
 	m.sums = tieSums{}
 	for k := range m.pairs {
 		m.pairs[k].prod = 1
 	}
-	for c := range m.chunks[:nChunks] {
+	for c := range m.chunks[:m.nChunks] {
 		ch := &m.chunks[c]
 		m.sums.add(&ch.sums)
 		for _, f := range ch.pairs {
@@ -235,15 +246,22 @@ func (m *Model) sweepTies() {
 			m.dirty[t.a], m.dirty[t.b] = true, true
 		}
 	}
-	m.forEach(m.nBlocks, (*Model).sweepPeople)
-	for c := range m.chunks[:nChunks] { // lists that lost ties may move to smaller blocks
+}
+
+// sweepLists runs sweepPeople over the person blocks.
+func (m *Model) sweepLists() { m.forEach(m.nBlocks, (*Model).sweepPeople) }
+
+// freeDropped lets the lists that lost ties move to smaller blocks and
+// returns the dropped ties' entries to the pool, in pool order.
+func (m *Model) freeDropped() {
+	for c := range m.chunks[:m.nChunks] {
 		for _, id := range m.chunks[c].drops {
 			t := &m.ties[id]
 			m.shrinkLists(t.a)
 			m.shrinkLists(t.b)
 		}
 	}
-	for c := range m.chunks[:nChunks] {
+	for c := range m.chunks[:m.nChunks] {
 		for _, id := range m.chunks[c].drops {
 			t := &m.ties[id]
 			t.a, t.b = -1, -1
