@@ -297,7 +297,7 @@ func (m *Model) sweepChunk(_, c int) {
 	step := int32(m.step)
 	ch := &m.chunks[c]
 	s := tieSums{}
-	drops, pairs := ch.drops[:0], ch.pairs[:0]
+	drops, pairs, np := ch.drops[:0], ch.pairs[:cap(ch.pairs)], 0
 	first, end := c*tieChunk, min(len(m.ties), (c+1)*tieChunk)
 	ties, trusts, classes := m.ties[first:end], m.trust[first:end], m.class[first:end]
 	for k := range ties {
@@ -327,12 +327,18 @@ func (m *Model) sweepChunk(_, c int) {
 		s.nFunder += funder
 		s.cross += float64(cross) * trust
 		s.nCross += cross
-		if cross != 0 && trust >= pp.MinTrust {
-			w := weight[class&classLeader/classLeader]
-			pairs = append(pairs, pairFactor{t.pair, 1 - w*trust})
+		// The factor of a partnership tie is written whatever the tie, and
+		// kept (np advanced) only for a cross-organization tie at or
+		// above partnership.min_trust: a branch on that would be
+		// mispredicted as often as the class tests above.
+		if np == len(pairs) { // grow; rare once the pool has settled
+			pairs = append(pairs, pairFactor{})
+			pairs = pairs[:cap(pairs)]
 		}
+		pairs[np] = pairFactor{t.pair, 1 - weight[class&classLeader/classLeader]*trust}
+		np += cross & b2i(trust >= pp.MinTrust)
 	}
-	ch.sums, ch.drops, ch.pairs = s, drops, pairs
+	ch.sums, ch.drops, ch.pairs = s, drops, pairs[:np]
 }
 
 // sweepPeople removes the dropped ties from the adjacency lists of the
@@ -435,4 +441,12 @@ func (s *tieSums) add(o *tieSums) {
 	s.nAll += o.nAll
 	s.nCross += o.nCross
 	s.nFunder += o.nFunder
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
