@@ -241,46 +241,19 @@ func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contac
 // partnerships that matter most and a crowd of weak acquaintances does
 // not dilute it (docs/MODEL.md §7.2). Colleague ties are kept up by work
 // contacts instead. "Strongest" is as of the last sweep (the end of the
-// previous step): people plan their week from how things stood last week.
-// It returns the person and the tie, or -1, -1 when i had no such tie
-// then, or when the one picked has since left (a departure event earlier
-// in this step; nobody arrives between a sweep and the next week's plan,
-// so a listed person still present is the same person, and the tie is
-// still theirs).
+// previous step), which sorts the list by trust: people plan their week
+// from how things stood last week. Ties lost since (a departure event
+// earlier in this step) are gone from the list, and the others keep their
+// order. It returns the person and the tie, or -1, -1 when i has no such
+// tie.
 func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
-	n := int(m.topN[i])
+	list := m.xadj[i]
+	n := min(len(list), m.p.Network.MaintenanceFocus)
 	if n == 0 {
 		return -1, -1
 	}
-	e := m.topK[int(i)*m.p.Network.MaintenanceFocus+r.IntN(n)]
-	if !m.present[e.other] {
-		return -1, -1
-	}
+	e := list[r.IntN(n)]
 	return e.other, e.tie
-}
-
-// rankTie offers a tie e of trust t to a person's list of strongest ties
-// to other organizations, best[:n] with their trust in top[:n], strongest
-// first, and returns the list's new length; the list holds at most
-// len(best) = network.maintenance_focus ties (used by sweepPeople, which
-// starts each person's list empty; top is scratch, not kept between
-// sweeps). Ties of equal trust keep list order.
-func rankTie(best []edge, top []float64, n int, e edge, t float64) int {
-	k := len(best)
-	if n == k {
-		if t <= top[k-1] {
-			return n
-		}
-		n-- // drop the weakest
-	}
-	// Insertion: shift weaker entries down.
-	p := n
-	for p > 0 && top[p-1] < t {
-		best[p], top[p] = best[p-1], top[p-1]
-		p--
-	}
-	best[p], top[p] = e, t
-	return n + 1
 }
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally

@@ -95,12 +95,6 @@ type Model struct {
 	chunks  []chunkScratch // sweep scratch, per chunk of the tie pool
 	nChunks int            // chunks of the tie pool in this step's sweep
 	dirty   []bool         // the slot lost a tie in this step's sweep
-	// topK holds, for each slot, its strongest ties to other
-	// organizations at the last sweep, strongest first: topN[i]
-	// entries from topK[i*k], k = network.maintenance_focus. Their trust
-	// is needed only while the sweep ranks them (rankTie).
-	topK []edge
-	topN []uint8
 
 	sums       tieSums
 	departures int
@@ -201,7 +195,6 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.xadj = make([][]edge, n)
 	m.pending = map[int32][]handoffTie{}
 	m.crossSum = make([]float64, n)
-	m.topN = make([]uint8, n) // topK is sized by refresh
 	m.memberProd = make([]float64, n)
 	m.dirty = make([]bool, n)
 	m.convLoss = make([]float64, m.nOrgs)
@@ -299,13 +292,6 @@ func sortedEvents(ev []Event) []Event {
 // (docs/MODEL.md §7.2, §7.7, §7.11, §7.12).
 func (m *Model) refresh() {
 	p := &m.p
-	// The strongest-ties lists are sized by network.maintenance_focus; a
-	// set event that changes it starts them afresh (refilled by the next
-	// sweep).
-	if k := p.Network.MaintenanceFocus; len(m.topK) != len(m.org)*k {
-		m.topK = make([]edge, len(m.org)*k)
-		clear(m.topN)
-	}
 	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
 	for oi := range p.Orgs {
 		o := &p.Orgs[oi]
@@ -584,7 +570,9 @@ func (m *Model) pairIndex(a, b int32) int32 {
 
 // CheckInvariants verifies the invariants of MODEL-BRIEF SF11 and the
 // consistency of the tie index: trust in [0,1], no tie to an empty slot,
-// each tie listed by both ends, headcount within positions, finite state.
+// each tie listed by both ends, each person's ties to other organizations
+// in order of trust (as the last step left them), headcount within
+// positions, finite state.
 func (m *Model) CheckInvariants() error {
 	for id := range m.ties {
 		t := &m.ties[id]
@@ -607,6 +595,11 @@ func (m *Model) CheckInvariants() error {
 				if t := m.ties[e.tie]; !(t.a == int32(i) && t.b == e.other || t.b == int32(i) && t.a == e.other) {
 					return fmt.Errorf("step %d: slot %d lists tie %d–%d as tie %d, which joins %d–%d", m.step, i, i, e.other, e.tie, t.a, t.b)
 				}
+			}
+		}
+		for k := 1; k < len(m.xadj[i]); k++ {
+			if m.trust[m.xadj[i][k].tie] > m.trust[m.xadj[i][k-1].tie] {
+				return fmt.Errorf("step %d: slot %d's ties to other organizations are not in order of trust at position %d", m.step, i, k)
 			}
 		}
 		if !m.present[i] && m.Degree(i) > 0 {

@@ -98,7 +98,6 @@ type workerState struct {
 	pcg   rand.PCG
 	rng   *rand.Rand
 	trust []float64 // trust of one person's ties (sweepPeople)
-	top   []float64 // trust of one person's strongest ties (rankTie)
 	_     [64]byte
 }
 

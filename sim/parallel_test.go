@@ -52,7 +52,8 @@ func parallelCity() Params {
 
 // stateHash hashes the whole state a step leaves behind that later steps
 // read: people, every tie with its trust and decay factor, the adjacency
-// lists in order, the strongest-ties lists and the partnerships.
+// lists in order (the lists of ties to other organizations sorted by
+// trust) and the partnerships.
 func (m *Model) stateHash() uint64 {
 	h := fnv.New64a()
 	w := func(vs ...uint64) {
@@ -66,7 +67,7 @@ func (m *Model) stateHash() uint64 {
 	}
 	f := math.Float64bits
 	for i := range m.org {
-		w(uint64(m.gen[i]), f(m.align[i]), f(m.crossSum[i]), f(m.memberProd[i]), uint64(m.topN[i]))
+		w(uint64(m.gen[i]), f(m.align[i]), f(m.crossSum[i]), f(m.memberProd[i]))
 		for _, l := range [][]edge{m.adj[i], m.xadj[i]} {
 			for _, e := range l {
 				w(uint64(e.tie), uint64(e.other))
@@ -75,9 +76,6 @@ func (m *Model) stateHash() uint64 {
 	}
 	for id, t := range m.ties {
 		w(uint64(t.a), uint64(t.b), f(m.trust[id]), uint64(m.class[id]), uint64(math.Float32bits(t.factor)), uint64(t.touched))
-	}
-	for _, e := range m.topK {
-		w(uint64(e.tie), uint64(e.other))
 	}
 	for _, pr := range m.pairs {
 		w(f(pr.strength), f(pr.memory))

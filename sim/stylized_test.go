@@ -183,11 +183,14 @@ func everyLevelSetup(t *testing.T, everyLevel bool) sim.Params {
 
 // TestSF4EveryLevelKeepsPartnership: with convenings at every level the
 // staff of both organizations hold ties of working trust, so the
-// leader's departure leaves the partnership active. Over 30 replicates it
+// leader's departure leaves the partnership active. Over 60 replicates it
 // stays active in at least 90% of runs with every level, and in fewer runs
 // with leaders-only convenings (two-proportion z-test, one-sided p < 0.01).
+// Over 200 seeds the rates are 100% and 77–79%: 30 replicates gave an
+// expected z of 2.7, so close to the threshold of 2.33 that the result
+// hung on the seeds; 60 give 3.8.
 func TestSF4EveryLevelKeepsPartnership(t *testing.T) {
-	const n = 30
+	const n = 60
 	activeAfter := func(everyLevel bool) int {
 		count := 0
 		for seed := uint64(1); seed <= n; seed++ {

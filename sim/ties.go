@@ -91,13 +91,14 @@ func (m *Model) removeTie(id int32) {
 	m.free = append(m.free, id)
 }
 
-// without removes tie id from s by moving the last element into its place.
+// without removes tie id from s, keeping the order of the others: a
+// person's ties to other organizations stay sorted by trust between
+// sweeps (maintained).
 func without(s []edge, id int32) []edge {
 	for k, x := range s {
 		if x.tie == id {
-			last := len(s) - 1
-			s[k] = s[last]
-			return s[:last]
+			copy(s[k:], s[k+1:])
+			return s[:len(s)-1]
 		}
 	}
 	return s
@@ -342,19 +343,15 @@ func (m *Model) sweepChunk(_, c int) {
 }
 
 // sweepPeople removes the dropped ties from the adjacency lists of the
-// people of block b and recomputes their sums from their remaining ties:
-// summed cross-organization trust (embeddedness), the co-production
-// product Π(1 − T) of a member's ties to nonprofit people, and the
-// strongest ties to other organizations (rankTie).
+// people of block b, recomputes their sums from their remaining ties —
+// summed cross-organization trust (embeddedness) and the co-production
+// product Π(1 − T) of a member's ties to nonprofit people — and sorts
+// each person's ties to other organizations by trust, strongest first
+// (maintained picks from the head of that list).
 func (m *Model) sweepPeople(w, b int) {
 	first, end := m.block(b)
 	ws := m.work[w]
 	buf := ws.trust
-	k := m.p.Network.MaintenanceFocus
-	if cap(ws.top) < k {
-		ws.top = make([]float64, k)
-	}
-	top := ws.top[:k]
 	trustOf, kindOf := m.trust, m.kindOf
 	for i := first; i < end; i++ {
 		list := m.xadj[i]
@@ -378,7 +375,6 @@ func (m *Model) sweepPeople(w, b int) {
 		// and a nonprofit.
 		ki := kindOf[i]
 		cross, prod := 0.0, 1.0
-		best := m.topK[int(i)*k : int(i+1)*k]
 		// Which ties count is looked up by the other end's kind, not
 		// branched on, as in sweepChunk: adding 0·trust and multiplying
 		// by 1 − 0·trust leave the results unchanged, bit for bit.
@@ -395,11 +391,19 @@ func (m *Model) sweepPeople(w, b int) {
 			cross += isCross[kj] * trust
 			prod *= 1 - isMember[kj]*trust
 		}
-		n := 0
-		for x, e := range list {
-			n = rankTie(best, top, n, e, buf[x])
+		// Keep the list sorted by trust, strongest first, ties of equal
+		// trust in list order (insertion sort: the order changes little
+		// from one week to the next, so most ties stay where they are).
+		// maintained reads i's strongest ties from its head.
+		for x := 1; x < len(list); x++ {
+			t, e := buf[x], list[x]
+			y := x
+			for y > 0 && buf[y-1] < t {
+				buf[y], list[y] = buf[y-1], list[y-1]
+				y--
+			}
+			buf[y], list[y] = t, e
 		}
-		m.topN[i] = uint8(n)
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
 	ws.trust = buf
