@@ -75,7 +75,13 @@ func (m *Model) stateHash() uint64 {
 		}
 	}
 	for id, t := range m.ties {
-		w(uint64(t.a), uint64(t.b), f(m.trust[id]), uint64(m.class[id]), uint64(math.Float32bits(t.factor)), uint64(t.touched))
+		w(uint64(t.a), uint64(t.b))
+		if t.a >= 0 { // a free entry's other fields are never read again
+			w(f(m.trust[id]), uint64(m.class[id]), uint64(math.Float32bits(t.factor)), uint64(t.touched))
+		}
+	}
+	for _, id := range m.free {
+		w(uint64(id))
 	}
 	for _, pr := range m.pairs {
 		w(f(pr.strength), f(pr.memory))
