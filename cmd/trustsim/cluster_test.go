@@ -425,7 +425,9 @@ func TestSuggestShards(t *testing.T) {
 		wantMax float64
 	}{
 		{"fits one", ones(10), 2, 5, 1, 5},
-		{"two", ones(10), 2, 4, 2, 2.5},
+		// Five runs on two CPUs: two pairs, then the fifth alone with
+		// both workers: 2 + 1/innerSpeedup(2) = 2.575 s.
+		{"two", ones(10), 2, 4, 2, 2 + 1/innerSpeedup(2)},
 		{"one CPU", ones(10), 1, 3, 4, 3},
 		// Two runs per shard get two workers each, 1.74 times as fast:
 		// 0.575 s, over the limit; one run per shard gets four, 2.76
@@ -438,6 +440,9 @@ func TestSuggestShards(t *testing.T) {
 		// 16 CPUs for 3 runs: 5 workers each (one idle), 8/3.125 = 2.56 s;
 		// three shards give each run 16 workers: 8/4.92 = 1.63 s.
 		{"fewer runs than CPUs", []float64{8, 8, 8}, 16, 2, 3, 8 / innerSpeedup(16)},
+		// The three short runs end after 1 s; the long one then has all
+		// four workers for its last 9 s: 1 + 9/2.76 = 4.26 s, not 10.
+		{"the last run takes the freed workers", []float64{10, 1, 1, 1}, 4, 5, 1, 1 + 9/innerSpeedup(4)},
 		// Contiguous blocks: 2 shards would put 12 s in the first.
 		{"uneven blocks", []float64{10, 1, 1, 1, 1, 1}, 1, 10, 4, 10},
 		{"empty", nil, 1, 1, 1, 0},

@@ -53,10 +53,11 @@ spread over --cpus workers, is estimated to finish within 80% of
 --target (the rest is headroom); shards hold contiguous blocks of runs
 (see 'trustsim run --help'). A shard with fewer runs than CPUs runs them
 all at once and shares the other workers among them, inside each run (as
-'trustsim run --workers' does); k workers are counted as making a run
-1/(0.15 + 0.85/k) times as fast, the speed-up measured for one run of
-100,000 people on 16 cores (docs/PERFORMANCE.md): parts of a step run on
-one worker.
+'trustsim run --workers' does), and the last runs of a shard take over
+the workers of the runs that have finished; k workers are counted as
+making a run 1/(0.15 + 0.85/k) times as fast, the speed-up measured for
+one run of 100,000 people on 16 cores (docs/PERFORMANCE.md): parts of a
+step run on one worker.
 Memory is estimated for the runs a shard holds at once.
 
 Examples:
@@ -347,21 +348,43 @@ func largestBlock(runs, n int) int {
 }
 
 // shardWall estimates the wall time of a shard whose runs take perRun
-// seconds each on one CPU, on cpus workers split as batch.Execute splits
-// them: min(cpus, runs) runs at once, each with cpus/that many workers
-// inside it, counted as innerSpeedup of them. It is the runs' total over
-// cpus, or the longest run over its workers' speed-up if that is longer.
+// seconds each on one CPU, on cpus workers scheduled as batch.Execute
+// schedules them: min(cpus, runs) runs at once, taken in order, and the
+// workers shared among the unfinished runs (batch's innerWorkers:
+// cpus / min(cpus, unfinished) inside each, counted as innerSpeedup of
+// them), so that the last runs of a batch get the workers the finished
+// ones leave. It steps from one run's end to the next.
 func shardWall(perRun []float64, cpus int) float64 {
-	if len(perRun) == 0 {
-		return 0
+	left := append([]float64(nil), perRun...) // work left, in seconds on one CPU
+	atOnce := max(1, min(cpus, len(left)))
+	active := make([]int, 0, atOnce)
+	next, unfinished, wall := 0, len(left), 0.0
+	for next < len(left) && len(active) < atOnce {
+		active = append(active, next)
+		next++
 	}
-	inner := max(1, cpus/min(cpus, len(perRun)))
-	total, longest := 0.0, 0.0
-	for _, t := range perRun {
-		total += t
-		longest = max(longest, t)
+	for len(active) > 0 {
+		rate := innerSpeedup(max(1, cpus/max(1, min(cpus, unfinished))))
+		soonest := math.Inf(1)
+		for _, i := range active {
+			soonest = min(soonest, left[i])
+		}
+		wall += soonest / rate
+		running := active[:0]
+		for _, i := range active {
+			if left[i] -= soonest; left[i] > 0 {
+				running = append(running, i)
+			} else {
+				unfinished--
+			}
+		}
+		active = running
+		for next < len(left) && len(active) < atOnce {
+			active = append(active, next)
+			next++
+		}
 	}
-	return max(total/float64(cpus), longest/innerSpeedup(inner))
+	return wall
 }
 
 // innerSerial is the share of a step that runs on one worker whatever
