@@ -132,7 +132,7 @@ func (m *Model) pullAlignments() {
 }
 
 // planBlock draws the contacts of the week of the people of block b
-// (phase 1 of the contacts, planContacts) and orders them by the block owning each tie.
+// (planContacts) and orders them by the block owning each tie.
 func (m *Model) planBlock(w, b int) {
 	recs := m.recs[b][:0]
 	first, end := m.block(b)
@@ -181,7 +181,7 @@ func (m *Model) planBlock(w, b int) {
 func (m *Model) owner(c *contactRec) int { return m.blockOf(min(c.i, c.j)) }
 
 // applyBlock applies, in proposal order, every contact on ties owned by
-// block b (phase 3 of the contacts, applyContacts).
+// block b (applyContacts).
 func (m *Model) applyBlock(_, b int) {
 	nb := m.nBlocks
 	for a := range nb {
