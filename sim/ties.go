@@ -27,6 +27,34 @@ func (m *Model) findTie(i, j int32) int32 {
 	return -1
 }
 
+// kindClass holds the class bits that the kinds of two different
+// organizations give a tie between their people: classCross when neither
+// is a community, classMember between a community and a nonprofit.
+var kindClass = func() (c [numKinds][numKinds]uint8) {
+	for ki := range numKinds {
+		for kj := range numKinds {
+			if ki != Community && kj != Community {
+				c[ki][kj] = classCross
+			} else if ki == Nonprofit || kj == Nonprofit { // the other is a community
+				c[ki][kj] = classMember
+			}
+		}
+	}
+	return c
+}()
+
+// isCross and isMember are kindClass's classCross and classMember bits as
+// 0 or 1, the weights of a tie's trust in a person's sums (sweepPeople).
+var isCross, isMember = func() (cross, member [numKinds][numKinds]float64) {
+	for ki := range numKinds {
+		for kj := range numKinds {
+			cross[ki][kj] = float64(kindClass[ki][kj] & classCross / classCross)
+			member[ki][kj] = float64(kindClass[ki][kj] & classMember / classMember)
+		}
+	}
+	return cross, member
+}()
+
 // addTie creates a tie between present slots i and j with the given
 // trust, reusing a free pool entry when there is one.
 func (m *Model) addTie(i, j int32, trust float64) int32 {
@@ -35,10 +63,9 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 	t := tie{a: i, b: j, pair: -1, touched: int32(m.step)}
 	var class uint8
 	if oi != oj {
-		class |= classExternal
+		class = classExternal | kindClass[ki][kj]
 	}
-	if oi != oj && ki != Community && kj != Community {
-		class |= classCross
+	if class&classCross != 0 {
 		t.pair = m.pairIndex(oi, oj)
 		if m.role[i] == Leader || m.role[j] == Leader {
 			class |= classLeader
@@ -46,9 +73,6 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 		if (ki == Funder) != (kj == Funder) { // the other end is a nonprofit or the backbone
 			class |= classFunder
 		}
-	}
-	if (ki == Community) != (kj == Community) && (ki == Nonprofit || kj == Nonprofit) {
-		class |= classMember
 	}
 	var id int32
 	if n := len(m.free); n > 0 {
@@ -370,26 +394,16 @@ func (m *Model) sweepPeople(w, b int) {
 			buf[k] = trustOf[e.tie]
 		}
 		// The classes of ties to other organizations follow from the
-		// kinds of the two organizations (addTie): cross-organization
-		// when neither is a community, member ties between a community
-		// and a nonprofit.
-		ki := kindOf[i]
+		// kinds of the two organizations (kindClass). They are looked up,
+		// not branched on, as in sweepChunk: adding 0·trust and
+		// multiplying by 1 − 0·trust leave the results unchanged, bit for
+		// bit.
+		crossW, memberW := &isCross[kindOf[i]], &isMember[kindOf[i]]
 		cross, prod := 0.0, 1.0
-		// Which ties count is looked up by the other end's kind, not
-		// branched on, as in sweepChunk: adding 0·trust and multiplying
-		// by 1 − 0·trust leave the results unchanged, bit for bit.
-		var isCross, isMember [numKinds]float64
-		for kj := range Kind(numKinds) {
-			if ki != Community && kj != Community {
-				isCross[kj] = 1
-			} else if ki == Nonprofit || kj == Nonprofit {
-				isMember[kj] = 1
-			}
-		}
 		for x, e := range list {
 			trust, kj := buf[x], kindOf[e.other]&(numKinds-1)
-			cross += isCross[kj] * trust
-			prod *= 1 - isMember[kj]*trust
+			cross += crossW[kj] * trust
+			prod *= 1 - memberW[kj]*trust
 		}
 		// Keep the list sorted by trust, strongest first, ties of equal
 		// trust in list order (insertion sort: the order changes little
