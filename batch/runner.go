@@ -61,12 +61,37 @@ const windowPerWorker = 4
 // oldest unfinished run waits. After sink has accepted every result and the
 // caller has published its output, RemovePartial deletes the checkpoints.
 func Execute(ctx context.Context, dir string, plan *Plan, fingerprint string, opt Options, sink func(Result) error) error {
-	return execute(ctx, dir, plan, 0, plan.NumRuns(), fingerprint, opt, sink)
+	return execute(ctx, dir, plan, 0, plan.NumRuns(), fingerprint, opt, same, sink)
 }
 
-// execute is Execute for the runs first to end-1 of plan only (ExecuteShard
-// runs a block of a plan this way); progress counts those runs alone.
-func execute(ctx context.Context, dir string, plan *Plan, first, end int, fingerprint string, opt Options, sink func(Result) error) error {
+// ExecutePrepared is Execute with the work on each result split in two:
+// prepare is called in the goroutine that ran the run, as soon as it is
+// checkpointed, concurrently with other runs and with sink, and what it
+// returns is handed to sink in run-index order. Work that needs only the
+// run itself (formatting its output rows) belongs in prepare, so that it
+// is spread over the workers; sink, which sees one run at a time, keeps
+// only what needs the order. Otherwise Execute's description holds: a
+// replayed run (Options.Resume) is prepared just before it is delivered,
+// and an error from prepare stops the batch as an error from sink does.
+func ExecutePrepared[T any](ctx context.Context, dir string, plan *Plan, fingerprint string, opt Options,
+	prepare func(Result) (T, error), sink func(T) error) error {
+	return execute(ctx, dir, plan, 0, plan.NumRuns(), fingerprint, opt, prepare, sink)
+}
+
+// same is the prepare function of Execute: the result as it is.
+func same(r Result) (Result, error) { return r, nil }
+
+// prepared is a run's prepared result on its way to the sink.
+type prepared[T any] struct {
+	index int
+	value T
+}
+
+// execute is ExecutePrepared for the runs first to end-1 of plan only
+// (ExecuteShard runs a block of a plan this way); progress counts those
+// runs alone.
+func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int, fingerprint string, opt Options,
+	prepare func(Result) (T, error), sink func(T) error) error {
 	if err := CheckPartial(dir, fingerprint, opt.Resume); err != nil {
 		return err
 	}
@@ -110,7 +135,7 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	jobs := make(chan int)
 	// results has room for every run the window admits, so a worker never
 	// blocks on sending and the feeder is the only one that waits.
-	results := make(chan *Result, window)
+	results := make(chan prepared[T], window)
 	// slots bounds the runs dispatched but not yet passed to sink: the
 	// feeder takes a slot per run, the sink loop returns it.
 	slots := make(chan struct{}, window)
@@ -153,7 +178,11 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 				if err := writeCheckpoint(pdir, fingerprint, r); err != nil {
 					return err
 				}
-				results <- r
+				v, err := prepare(*r)
+				if err != nil {
+					return fmt.Errorf("run %d: %w", i, err)
+				}
+				results <- prepared[T]{i, v}
 			}
 			return nil
 		})
@@ -161,22 +190,26 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 	go func() { wg.Wait(); close(results) }()
 
 	g.Go(func() error { // reorder and deliver
-		pending := make(map[int]*Result, window)
+		pending := make(map[int]T, window)
 		for next := first; next < end; {
 			if done[next] {
 				r, err := readCheckpoint(pdir, fingerprint, plan.Run(next))
 				if err != nil {
 					return fmt.Errorf("replay: %w", err)
 				}
-				if err := deliver(sink, r); err != nil {
+				v, err := prepare(r)
+				if err != nil {
+					return fmt.Errorf("run %d: %w", next, err)
+				}
+				if err := deliver(sink, next, v); err != nil {
 					return err
 				}
 				next++
 				continue
 			}
-			if r, ok := pending[next]; ok {
+			if v, ok := pending[next]; ok {
 				delete(pending, next)
-				if err := deliver(sink, *r); err != nil {
+				if err := deliver(sink, next, v); err != nil {
 					return err
 				}
 				<-slots
@@ -184,13 +217,13 @@ func execute(ctx context.Context, dir string, plan *Plan, first, end int, finger
 				continue
 			}
 			select {
-			case r, ok := <-results:
+			case p, ok := <-results:
 				if !ok {
 					// Workers stopped early: another goroutine has
 					// already failed or ctx was cancelled.
 					return gctx.Err()
 				}
-				pending[r.Run.Index] = r
+				pending[p.index] = p.value
 				finished++
 				progress()
 			case <-gctx.Done():
@@ -258,10 +291,11 @@ func runOne(ctx context.Context, plan *Plan, i int, workersNow func() int) (*Res
 	return &Result{Run: run, Steps: steps}, nil
 }
 
-// deliver passes r to sink, naming the run in sink's error.
-func deliver(sink func(Result) error, r Result) error {
-	if err := sink(r); err != nil {
-		return fmt.Errorf("run %d: %w", r.Run.Index, err)
+// deliver passes run i's prepared result v to sink, naming the run in
+// sink's error.
+func deliver[T any](sink func(T) error, i int, v T) error {
+	if err := sink(v); err != nil {
+		return fmt.Errorf("run %d: %w", i, err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -542,6 +543,95 @@ func TestExecuteErrors(t *testing.T) {
 		}
 		if len(rec.results) != 0 || !reflect.DeepEqual(rec.progress, [][2]int{{0, 0}}) {
 			t.Fatalf("empty plan: results %v, progress %v", rec.results, rec.progress)
+		}
+	})
+}
+
+// TestExecutePrepared checks the two-stage form: every run is prepared
+// exactly once, on the workers (several at once when there are several
+// workers), and sink receives the prepared values in run order, the
+// replayed runs of a resumed batch included; an error from prepare stops
+// the batch and names the run.
+func TestExecutePrepared(t *testing.T) {
+	plan := testPlan(t, 2, 5, 8)
+	want := reference(t, plan)
+	type tagged struct {
+		index int
+		final float64
+	}
+	prepare := func(calls *sync.Map, inFlight, most *atomic.Int64) func(Result) (tagged, error) {
+		return func(r Result) (tagged, error) {
+			n := inFlight.Add(1)
+			defer inFlight.Add(-1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			if _, dup := calls.LoadOrStore(r.Run.Index, true); dup {
+				t.Errorf("run %d prepared twice", r.Run.Index)
+			}
+			time.Sleep(2 * time.Millisecond) // lets the workers' calls overlap
+			return tagged{r.Run.Index, r.Steps[len(r.Steps)-1].CumulativeResults}, nil
+		}
+	}
+	check := func(t *testing.T, got []tagged) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("sink got %d values, want %d", len(got), len(want))
+		}
+		for i, g := range got {
+			if g != (tagged{i, want[i].Steps[len(want[i].Steps)-1].CumulativeResults}) {
+				t.Fatalf("value %d = %+v, want run %d's", i, g, i)
+			}
+		}
+	}
+
+	t.Run("order", func(t *testing.T) {
+		var calls sync.Map
+		var inFlight, most atomic.Int64
+		var got []tagged
+		err := ExecutePrepared(context.Background(), t.TempDir(), plan, "fp", Options{Workers: 4},
+			prepare(&calls, &inFlight, &most), func(v tagged) error { got = append(got, v); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, got)
+		if most.Load() < 2 {
+			t.Errorf("at most %d prepare calls at once with 4 workers, want them to overlap", most.Load())
+		}
+	})
+
+	t.Run("resume", func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		opt := Options{Workers: 2, Progress: func(done, total int) {
+			if done >= 4 {
+				cancel()
+			}
+		}}
+		if err := Execute(ctx, dir, plan, "fp", opt, func(Result) error { return nil }); !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted batch returned %v", err)
+		}
+		var calls sync.Map
+		var inFlight, most atomic.Int64
+		var got []tagged
+		err := ExecutePrepared(context.Background(), dir, plan, "fp", Options{Workers: 2, Resume: true},
+			prepare(&calls, &inFlight, &most), func(v tagged) error { got = append(got, v); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, got)
+	})
+
+	t.Run("error", func(t *testing.T) {
+		boom := errors.New("cannot format")
+		err := ExecutePrepared(context.Background(), t.TempDir(), plan, "fp", Options{Workers: 3},
+			func(r Result) (int, error) {
+				if r.Run.Index == 6 {
+					return 0, boom
+				}
+				return r.Run.Index, nil
+			}, func(int) error { return nil })
+		if !errors.Is(err, boom) || !strings.Contains(err.Error(), "run 6") {
+			t.Fatalf("got %v, want prepare's error naming run 6", err)
 		}
 	})
 }

@@ -100,5 +100,5 @@ func ExecuteShard(ctx context.Context, dir string, plan *Plan, s Shard, fingerpr
 		return err
 	}
 	first, end := s.Block(plan.NumRuns())
-	return execute(ctx, dir, plan, first, end, ShardFingerprint(fingerprint, s), opt, sink)
+	return execute(ctx, dir, plan, first, end, ShardFingerprint(fingerprint, s), opt, same, sink)
 }

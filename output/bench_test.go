@@ -10,7 +10,12 @@ import (
 
 // BenchmarkAdd measures the streaming part of a batch's outputs: writing
 // runs.csv, timeseries.csv and the aggregates of five years of weekly
-// steps, without drawing (Close is not called).
+// steps, without drawing (Close is not called). "all" is Add: formatting
+// and writing, as merging shards does; "ordered" is AddRows alone, the
+// rows formatted beforehand: the part that a batch does one run at a
+// time, while the formatting is spread over its workers
+// (batch.ExecutePrepared). A batch cannot finish runs faster than
+// "ordered" takes them.
 func BenchmarkAdd(b *testing.B) {
 	p := sim.Default()
 	p.Horizon = 260
@@ -19,21 +24,49 @@ func BenchmarkAdd(b *testing.B) {
 	for i := range results {
 		results[i] = batchResult(plan, i)
 	}
-	for b.Loop() {
-		w, err := Create(b.TempDir(), plan, Meta{})
-		if err != nil {
-			b.Fatal(err)
+	for _, ordered := range []bool{false, true} {
+		name := "all"
+		if ordered {
+			name = "ordered"
 		}
-		for _, r := range results {
-			if err := w.Add(r); err != nil {
-				b.Fatal(err)
+		b.Run(name, func(b *testing.B) {
+			var rows []*Rows
+			for b.Loop() {
+				b.StopTimer()
+				w, err := Create(b.TempDir(), plan, Meta{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if ordered {
+					rows = rows[:0]
+					for _, r := range results {
+						rr, err := w.Format(r)
+						if err != nil {
+							b.Fatal(err)
+						}
+						rows = append(rows, rr)
+					}
+				}
+				b.StartTimer()
+				for i, r := range results {
+					if ordered {
+						err = w.AddRows(rows[i])
+					} else {
+						err = w.Add(r)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				if err := w.Abort(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
 			}
-		}
-		if err := w.Abort(); err != nil {
-			b.Fatal(err)
-		}
+			b.ReportMetric(float64(b.N*plan.NumRuns()*p.Horizon)/b.Elapsed().Seconds(), "run-steps/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*plan.NumRuns()*p.Horizon)/b.Elapsed().Seconds(), "run-steps/s")
 }
 
 // BenchmarkManifestParams measures rebuilding a design point's parameters

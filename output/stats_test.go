@@ -284,7 +284,7 @@ func TestSummaryColumns(t *testing.T) {
 		run := plan.Run(i)
 		steps := fakeSteps(plan, run)
 		last := steps[len(steps)-1]
-		if got := r[col["cumulative_results"]]; got != formatFloat(last.CumulativeResults) {
+		if got := r[col["cumulative_results"]]; got != string(appendFloat(nil, last.CumulativeResults)) {
 			t.Errorf("run %d: cumulative_results %s, want %v", i, got, last.CumulativeResults)
 		}
 		if got := r[col["seed"]]; got != strconv.FormatUint(run.Seed, 10) {
@@ -310,9 +310,10 @@ func TestSummaryColumns(t *testing.T) {
 
 func TestFloatsRoundTrip(t *testing.T) {
 	for _, x := range []float64{0, 1.0 / 3, math.Pi * 1e10, 5e-324, math.MaxFloat64, -2.5} {
-		y, err := strconv.ParseFloat(formatFloat(x), 64)
+		s := string(appendFloat(nil, x))
+		y, err := strconv.ParseFloat(s, 64)
 		if err != nil || y != x {
-			t.Errorf("formatFloat(%v) = %q reads back as %v", x, formatFloat(x), y)
+			t.Errorf("appendFloat(%v) = %q reads back as %v", x, s, y)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trustsim/trustsim/batch"
@@ -62,12 +63,20 @@ type Writer struct {
 	runs, series, agg *tempCSV
 	temps             []string // every temporary path not yet published or removed
 
+	// strategyField and sweptFields are each point's strategy and swept
+	// values as CSV fields (csvField), the swept ones each after a comma;
+	// metricFields are the metric names as fields. Set by Create, read by
+	// Format from several goroutines.
+	strategyField []string
+	sweptFields   []string
+	metricFields  []string
+
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
 	t        tTable
 	nMetrics int
-	row      []string
 	vals     []float64
+	aggBuf   []byte
 	done     bool
 }
 
@@ -108,6 +117,19 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 		nMetrics:     len(sim.MetricNames()),
 	}
 	metrics := sim.MetricNames()
+	for i := range plan.Points {
+		pt := &plan.Points[i]
+		w.strategyField = append(w.strategyField, csvField(pt.Strategy))
+		var swept strings.Builder
+		for _, v := range pt.Swept {
+			swept.WriteString(",")
+			swept.WriteString(csvField(v.Value))
+		}
+		w.sweptFields = append(w.sweptFields, swept.String())
+	}
+	for _, m := range metrics {
+		w.metricFields = append(w.metricFields, csvField(m))
+	}
 	var err error
 	runsHeader := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, plan.Swept...), runColumns...)
 	if w.runs, err = w.newTempCSV(runsName, runsHeader); err != nil {
@@ -167,11 +189,12 @@ func (w *Writer) failCreate(err error) error {
 	return fmt.Errorf("output: create %s: %w", w.dir, err)
 }
 
-// tempCSV is a CSV file being written under a temporary name.
+// tempCSV is a CSV file being written under a temporary name. Its
+// header is written by encoding/csv; its rows arrive formatted (appendRow
+// and the functions that call it).
 type tempCSV struct {
 	f   *os.File
 	buf *bufio.Writer
-	w   *csv.Writer
 	// final is the name the file is published under.
 	final string
 }
@@ -203,22 +226,30 @@ func (w *Writer) newTempCSV(final string, header []string) (*tempCSV, error) {
 		return nil, err
 	}
 	t := &tempCSV{f: f, buf: bufio.NewWriterSize(f, 1<<16), final: final}
-	t.w = csv.NewWriter(t.buf)
-	t.w.UseCRLF = true // RFC 4180 ends records with CRLF
-	if err := t.w.Write(header); err != nil {
+	cw := csv.NewWriter(t.buf)
+	cw.UseCRLF = true // RFC 4180 ends records with CRLF
+	if err := cw.Write(header); err != nil {
+		return nil, fmt.Errorf("%s: %w", final, err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return nil, fmt.Errorf("%s: %w", final, err)
 	}
 	return t, nil
 }
 
+// write appends formatted rows to the file.
+func (t *tempCSV) write(rows []byte) error {
+	if _, err := t.buf.Write(rows); err != nil {
+		return fmt.Errorf("%s: %w", t.final, err)
+	}
+	return nil
+}
+
 // finish flushes, syncs and closes the file, so that a published file is
 // complete on disk before its rename makes it visible.
 func (t *tempCSV) finish() error {
-	t.w.Flush()
-	err := t.w.Error()
-	if err == nil {
-		err = t.buf.Flush()
-	}
+	err := t.buf.Flush()
 	if err == nil {
 		err = t.f.Sync()
 	}
@@ -231,33 +262,99 @@ func (t *tempCSV) finish() error {
 	return nil
 }
 
-// formatFloat writes x so that it round-trips: the shortest decimal that
+// csvField returns s as one field of a CSV record, quoted the way
+// encoding/csv quotes it (when it holds a comma, a quote, a line break or
+// starts with a space; a line break inside a field is written as CRLF),
+// so rows formatted by hand are what encoding/csv would write. Only text
+// fields need it: numbers are never quoted.
+func csvField(s string) string {
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.UseCRLF = true
+	_ = cw.Write([]string{s}) // a strings.Builder does not fail
+	cw.Flush()
+	return strings.TrimSuffix(b.String(), "\r\n")
+}
+
+// appendFloat appends x so that it round-trips: the shortest decimal that
 // parses back to the same float64.
-func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func appendFloat(b []byte, x float64) []byte { return strconv.AppendFloat(b, x, 'g', -1, 64) }
 
-// formatStat is formatFloat with NaN (an undefined statistic) written as
+// appendStat is appendFloat with NaN (an undefined statistic) written as
 // an empty field.
-func formatStat(x float64) string {
+func appendStat(b []byte, x float64) []byte {
 	if x != x {
-		return ""
+		return b
 	}
-	return formatFloat(x)
+	return appendFloat(b, x)
 }
 
-// formatOptInt writes n, or an empty field when n < 0 (no value).
-func formatOptInt(n int) string {
+// appendOptInt appends n, or nothing (an empty field) when n < 0 (no
+// value).
+func appendOptInt(b []byte, n int) []byte {
 	if n < 0 {
-		return ""
+		return b
 	}
-	return strconv.Itoa(n)
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
-// Add writes one finished run. Results must arrive in run-index order,
-// so that all replicates of a point arrive together.
+// endRow ends a CSV record (RFC 4180: CRLF).
+func endRow(b []byte) []byte { return append(b, '\r', '\n') }
+
+// Rows is one finished run formatted for the output files: its row of
+// runs.csv and its rows of timeseries.csv. Writer.Format makes it,
+// Writer.AddRows writes it.
+type Rows struct {
+	result batch.Result
+	run    []byte
+	series []byte
+}
+
+// Add writes one finished run: it is AddRows(Format(r)). Results must
+// arrive in run-index order, so that all replicates of a point arrive
+// together.
 func (w *Writer) Add(r batch.Result) error {
+	rows, err := w.Format(r)
+	if err != nil {
+		return err
+	}
+	return w.AddRows(rows)
+}
+
+// Format checks that r has one metrics row per step of its point and
+// formats its rows of runs.csv and timeseries.csv, the bulk of the work
+// of writing a run. It reads only what Create set up, so, unlike the
+// Writer's other methods, it may be called from several goroutines at
+// once and while AddRows runs: a batch formats each run in the goroutine
+// that ran it (batch.ExecutePrepared) and AddRows, which must see the
+// runs one at a time and in order, only writes the bytes and updates the
+// aggregates.
+func (w *Writer) Format(r batch.Result) (*Rows, error) {
+	if r.Run.Point < 0 || r.Run.Point >= len(w.plan.Points) {
+		return nil, fmt.Errorf("output: run %d has point %d; the plan has %d", r.Run.Index, r.Run.Point, len(w.plan.Points))
+	}
+	pt := &w.plan.Points[r.Run.Point]
+	if len(r.Steps) == 0 || len(r.Steps) != pt.Params.Horizon {
+		return nil, fmt.Errorf("output: run %d has %d steps, want the horizon %d", r.Run.Index, len(r.Steps), pt.Params.Horizon)
+	}
+	for i := range r.Steps {
+		if r.Steps[i].Step != i {
+			return nil, fmt.Errorf("output: run %d: step %d is numbered %d", r.Run.Index, i, r.Steps[i].Step)
+		}
+	}
+	rows := &Rows{result: r}
+	rows.run = w.appendRun(nil, r, pt)
+	rows.series = w.appendSeries(make([]byte, 0, w.seriesSize(len(r.Steps))), r)
+	return rows, nil
+}
+
+// AddRows writes one finished run formatted by Format. Runs must arrive
+// in run-index order, so that all replicates of a point arrive together.
+func (w *Writer) AddRows(rows *Rows) error {
 	if w.done {
 		return errors.New("output: Add after Close or Abort")
 	}
+	r := rows.result
 	if w.next >= w.plan.NumRuns() {
 		return fmt.Errorf("output: run %d is beyond the plan's %d runs", r.Run.Index, w.plan.NumRuns())
 	}
@@ -265,14 +362,6 @@ func (w *Writer) Add(r batch.Result) error {
 		return fmt.Errorf("output: got run %+v, want %+v: results must arrive in run-index order", r.Run, want)
 	}
 	pt := &w.plan.Points[r.Run.Point]
-	if len(r.Steps) == 0 || len(r.Steps) != pt.Params.Horizon {
-		return fmt.Errorf("output: run %d has %d steps, want the horizon %d", r.Run.Index, len(r.Steps), pt.Params.Horizon)
-	}
-	for i := range r.Steps {
-		if r.Steps[i].Step != i {
-			return fmt.Errorf("output: run %d: step %d is numbered %d", r.Run.Index, i, r.Steps[i].Step)
-		}
-	}
 	if r.Run.Replicate == 0 {
 		w.acc = make([][]welford, len(r.Steps))
 		for i := range w.acc {
@@ -283,11 +372,11 @@ func (w *Writer) Add(r batch.Result) error {
 			r.Run.Index, len(r.Steps), r.Run.Point, len(w.acc))
 	}
 
-	if err := w.writeRun(r, pt); err != nil {
-		return err
+	if err := w.runs.write(rows.run); err != nil {
+		return fmt.Errorf("output: %w", err)
 	}
-	if err := w.writeSeries(r); err != nil {
-		return err
+	if err := w.series.write(rows.series); err != nil {
+		return fmt.Errorf("output: %w", err)
 	}
 	for i := range r.Steps {
 		w.vals = r.Steps[i].Values(w.vals[:0])
@@ -305,64 +394,92 @@ func (w *Writer) Add(r batch.Result) error {
 	return nil
 }
 
-func (w *Writer) writeRun(r batch.Result, pt *batch.Point) error {
+// appendRun appends r's row of runs.csv to b.
+func (w *Writer) appendRun(b []byte, r batch.Result, pt *batch.Point) []byte {
 	s := summarizeRun(&pt.Params, r.Steps)
-	row := append(w.row[:0],
-		strconv.Itoa(r.Run.Index), strconv.Itoa(r.Run.Point), pt.Strategy,
-		strconv.Itoa(r.Run.Replicate), strconv.FormatUint(r.Run.Seed, 10))
-	for _, v := range pt.Swept {
-		row = append(row, v.Value)
+	b = strconv.AppendInt(b, int64(r.Run.Index), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Run.Point), 10)
+	b = append(b, ',')
+	b = append(b, w.strategyField[r.Run.Point]...)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Run.Replicate), 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, r.Run.Seed, 10)
+	b = append(b, w.sweptFields[r.Run.Point]...)
+	for _, x := range [...]float64{s.CumulativeResults, s.FinalMeanTrust, s.FinalCrossOrgTrust, s.MeanActivePartnerships} {
+		b = appendFloat(append(b, ','), x)
 	}
-	row = append(row,
-		formatFloat(s.CumulativeResults), formatFloat(s.FinalMeanTrust), formatFloat(s.FinalCrossOrgTrust),
-		formatFloat(s.MeanActivePartnerships), strconv.Itoa(s.Departures), strconv.Itoa(s.PartnershipResets),
-		formatOptInt(s.LeaveStep), formatOptInt(s.RecoveryWeeks))
-	w.row = row
-	if err := w.runs.w.Write(row); err != nil {
-		return fmt.Errorf("output: %s: %w", runsName, err)
-	}
-	return nil
+	b = strconv.AppendInt(append(b, ','), int64(s.Departures), 10)
+	b = strconv.AppendInt(append(b, ','), int64(s.PartnershipResets), 10)
+	b = appendOptInt(append(b, ','), s.LeaveStep)
+	b = appendOptInt(append(b, ','), s.RecoveryWeeks)
+	return endRow(b)
 }
 
-func (w *Writer) writeSeries(r batch.Result) error {
-	run, point := strconv.Itoa(r.Run.Index), strconv.Itoa(r.Run.Point)
+// seriesSize guesses the bytes of a run's timeseries.csv rows, so that
+// Format allocates them once.
+func (w *Writer) seriesSize(steps int) int {
+	kept := 0
+	for i := range steps {
+		if keepStep(i, steps, w.plan.Every) {
+			kept++
+		}
+	}
+	return kept * (16 + 20*w.nMetrics)
+}
+
+// appendSeries appends r's rows of timeseries.csv to b: one per kept
+// step.
+func (w *Writer) appendSeries(b []byte, r batch.Result) []byte {
+	var vals [32]float64
 	for i := range r.Steps {
 		if !keepStep(i, len(r.Steps), w.plan.Every) {
 			continue
 		}
-		row := append(w.row[:0], run, point, strconv.Itoa(i))
-		w.vals = r.Steps[i].Values(w.vals[:0])
-		for _, v := range w.vals {
-			row = append(row, formatFloat(v))
+		b = strconv.AppendInt(b, int64(r.Run.Index), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(r.Run.Point), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(i), 10)
+		for _, v := range r.Steps[i].Values(vals[:0]) {
+			b = appendFloat(append(b, ','), v)
 		}
-		w.row = row
-		if err := w.series.w.Write(row); err != nil {
-			return fmt.Errorf("output: %s: %w", seriesName, err)
-		}
+		b = endRow(b)
 	}
-	return nil
+	return b
 }
 
 // writeAggregate writes the finished point's statistics, step by step and
 // metric by metric in MetricNames order.
 func (w *Writer) writeAggregate(pt *batch.Point) error {
-	metrics := w.man.Metrics
-	point := strconv.Itoa(pt.Index)
+	b := w.aggBuf[:0]
 	for step := range w.acc {
-		st := strconv.Itoa(step)
 		for k := range w.acc[step] {
 			s := w.t.summarize(&w.acc[step][k])
-			row := append(w.row[:0], point, pt.Strategy)
-			for _, v := range pt.Swept {
-				row = append(row, v.Value)
-			}
-			row = append(row, st, metrics[k], strconv.Itoa(s.N),
-				formatStat(s.Mean), formatStat(s.SD), formatStat(s.Lo), formatStat(s.Hi))
-			w.row = row
-			if err := w.agg.w.Write(row); err != nil {
-				return fmt.Errorf("output: %s: %w", aggregateName, err)
-			}
+			b = strconv.AppendInt(b, int64(pt.Index), 10)
+			b = append(b, ',')
+			b = append(b, w.strategyField[pt.Index]...)
+			b = append(b, w.sweptFields[pt.Index]...)
+			b = strconv.AppendInt(append(b, ','), int64(step), 10)
+			b = append(append(b, ','), w.metricFields[k]...)
+			b = strconv.AppendInt(append(b, ','), int64(s.N), 10)
+			b = appendStat(append(b, ','), s.Mean)
+			b = appendStat(append(b, ','), s.SD)
+			b = appendStat(append(b, ','), s.Lo)
+			b = appendStat(append(b, ','), s.Hi)
+			b = endRow(b)
 		}
+		if len(b) >= 1<<16 {
+			if err := w.agg.write(b); err != nil {
+				return fmt.Errorf("output: %w", err)
+			}
+			b = b[:0]
+		}
+	}
+	w.aggBuf = b[:0]
+	if err := w.agg.write(b); err != nil {
+		return fmt.Errorf("output: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -378,6 +380,97 @@ func TestAddChecksOrder(t *testing.T) {
 				t.Errorf("Add = %v, want an error about %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRowsAreEncodingCSV checks that the rows Format writes by hand are
+// what encoding/csv would write for the same fields, with strategy names
+// and swept values that need quoting: each file, read with csv.Reader and
+// written again with csv.Writer, comes back byte for byte.
+func TestRowsAreEncodingCSV(t *testing.T) {
+	plan := sweep2.plan(t)
+	odd := []string{`a,b`, `say "hi"`, ` leading space`, `\.`, "two\nlines", ``, `plain`}
+	for i := range plan.Points {
+		plan.Points[i].Strategy = odd[i%len(odd)]
+		plan.Points[i].Swept[0].Value = odd[(i+3)%len(odd)]
+	}
+	w, err := Create(t.TempDir(), plan, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for i := range plan.NumRuns() {
+		r := plan.Run(i)
+		if err := w.Add(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*tempCSV{w.runs, w.series, w.agg} {
+		if err := c.buf.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		data := readFile(t, c.f.Name())
+		records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", c.final, err)
+		}
+		var again bytes.Buffer
+		cw := csv.NewWriter(&again)
+		cw.UseCRLF = true
+		if err := cw.WriteAll(records); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(data, again.Bytes()) {
+			t.Errorf("%s is not what encoding/csv writes for its own records", c.final)
+		}
+		if c == w.runs {
+			for i, rec := range records[1:] {
+				pt := plan.Points[plan.Run(i).Point]
+				if rec[2] != pt.Strategy || rec[5] != pt.Swept[0].Value {
+					t.Errorf("runs.csv row %d: strategy %q, swept %q; want %q, %q", i, rec[2], rec[5], pt.Strategy, pt.Swept[0].Value)
+				}
+			}
+		}
+	}
+}
+
+// TestFormatConcurrently formats every run of a batch at once, one
+// goroutine each (as the batch runner's workers do; run it under -race),
+// then adds the rows in order: the files are those of Add, one run at a
+// time.
+func TestFormatConcurrently(t *testing.T) {
+	t.Parallel()
+	want := sharedBatch(t, sweep2)
+	plan := sweep2.plan(t)
+	dir := t.TempDir()
+	w, err := Create(dir, plan, fixtureMeta(sweep2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]*Rows, plan.NumRuns())
+	var wg sync.WaitGroup
+	for i := range rows {
+		wg.Go(func() {
+			r := plan.Run(i)
+			var err error
+			if rows[i], err = w.Format(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, r := range rows {
+		if err := w.AddRows(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(testStart.Add(90 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{runsName, seriesName, aggregateName} {
+		if !bytes.Equal(readFile(t, filepath.Join(dir, n)), readFile(t, filepath.Join(want, n))) {
+			t.Errorf("%s differs from the one written by Add", n)
+		}
 	}
 }
 

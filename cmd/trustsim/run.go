@@ -182,7 +182,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	opt, finish := f.options(a)
-	err = batch.Execute(ctx, dir, plan, fingerprint, opt, w.Add)
+	err = batch.ExecutePrepared(ctx, dir, plan, fingerprint, opt, w.Format, w.AddRows)
 	finish()
 	if err != nil {
 		if aerr := w.Abort(); aerr != nil {
