@@ -165,7 +165,8 @@ func TestScalingRunScript(t *testing.T) {
 		env    []string
 		ok     bool
 		want   []string // lines of summary.md
-		want1M string   // TRUSTSIM_BENCH_1M of the last sim.test call
+		absent []string // text summary.md must not have
+		want1M string   // TRUSTSIM_BENCH_1M of the last sim.test call; "-" for none
 	}{
 		{
 			name: "full",
@@ -180,9 +181,24 @@ func TestScalingRunScript(t *testing.T) {
 				"## d) One big run: deploy/scaling/million.toml",
 				"Outputs: runs.csv timeseries.csv aggregate.csv identical, byte for byte, with 2 workers and with 1.",
 				"TRUSTSIM_BENCH_1M=1 bin/sim.test -test.run '^$' -test.bench ParallelStep/people=1004020 -test.cpu 1,2 -test.benchtime 5x",
+				"## f) Independent processes: the machine's ceiling",
+				"| 1 | 100.000 | 100.000 | 100.000 | 1.00 | 100.0% |",
+				"| 2 | 100.000 | 100.000 | 200.000 | 2.00 | 100.0% |",
 				"0 failure(s).",
 			},
 			want1M: "1",
+		},
+		{
+			name: "some steps",
+			env:  []string{"SCALING_WORKERS=1 2", "SCALING_STEPS=a f", "SCALING_BATCH=--replicates 30"},
+			ok:   true,
+			want: []string{
+				"bin/trustsim run investment-vs-turnover --replicates 30 --workers N --quiet --out DIR",
+				"## f) Independent processes: the machine's ceiling",
+				"0 failure(s).",
+			},
+			absent: []string{"## b)", "## c)", "## d)", "## e)"},
+			want1M: "-",
 		},
 		{
 			name: "quick",
@@ -238,6 +254,11 @@ func TestScalingRunScript(t *testing.T) {
 					t.Errorf("summary.md has no line with %q:\n%s", w, summary)
 				}
 			}
+			for _, a := range tt.absent {
+				if strings.Contains(string(summary), a) {
+					t.Errorf("summary.md has %q:\n%s", a, summary)
+				}
+			}
 			progress, err := os.ReadFile(filepath.Join(out, "progress.log"))
 			if err != nil {
 				t.Fatal(err)
@@ -246,6 +267,12 @@ func TestScalingRunScript(t *testing.T) {
 				t.Errorf("progress.log does not repeat the printed lines:\n%s\nprinted:\n%s", progress, stdout)
 			}
 			calls, err := os.ReadFile(callsFile)
+			if tt.want1M == "-" {
+				if !os.IsNotExist(err) {
+					t.Errorf("sim.test was called (%q, %v), want no call", calls, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

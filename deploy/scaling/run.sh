@@ -22,6 +22,9 @@
 #   e) BenchmarkParallelStep at 1,000,000 people with 1, 4 and the most
 #      workers (5 steps after 26 weeks of warm-up; about 4 minutes on 16
 #      cores), if the time spent so far is under SCALING_BUDGET_S
+#   f) the machine's ceiling: K copies of BenchmarkExecute of batch with
+#      one worker each, all at once in separate processes, for K = each
+#      worker count; total runs/s against one copy alone
 #
 # Environment:
 #   SCALING_WORKERS   worker counts (default "1 2 4 8 16"; the first must
@@ -29,6 +32,9 @@
 #   SCALING_BUDGET_S  skip e) once this many seconds have passed (300)
 #   SCALING_BIG       the scenario and flags of d), split at spaces
 #                     (default "deploy/scaling/million.toml")
+#   SCALING_BATCH     more flags for a), split at spaces (for example
+#                     "--replicates 30" for 1,050 runs instead of 350)
+#   SCALING_STEPS     the steps to run (default "a b c d e f")
 #   SCALING_QUICK=1   a short rehearsal of every step: workers "1 2",
 #                     shortened investment-vs-turnover, one iteration per
 #                     benchmark, bench-city (4 weeks) instead of the
@@ -65,6 +71,8 @@ else
 	big=(deploy/scaling/million.toml)
 fi
 [[ -n ${SCALING_BIG:-} ]] && big=($SCALING_BIG)
+[[ -n ${SCALING_BATCH:-} ]] && batch_args+=($SCALING_BATCH)
+steps=" ${SCALING_STEPS:-a b c d e f} "
 big_name=${big[*]}
 if [[ ${workers[0]} != 1 ]]; then
 	echo "run.sh: SCALING_WORKERS must start with 1 (the baseline), got ${workers[*]}" >&2
@@ -237,6 +245,9 @@ bench_table() {
 	done <"$log"
 }
 
+# step X tells whether step X is to run (SCALING_STEPS).
+step() { [[ $steps == *" $1 "* ]]; }
+
 # --- machine ---------------------------------------------------------------
 
 for b in trustsim sim.test batch.test; do
@@ -294,180 +305,255 @@ fi
 
 # --- a) batch scaling --------------------------------------------------------
 
-say "a) batch: trustsim run investment-vs-turnover ${batch_args[*]}${batch_args[*]:+ }at workers ${workers[*]}, twice each"
-{
-	echo
-	echo "## a) Batch: runs at once"
-	echo
-	echo '```'
-	echo "bin/trustsim run investment-vs-turnover ${batch_args[*]}${batch_args[*]:+ }--workers N --quiet --out DIR"
-	echo '```'
-	echo
-	echo "Speed-up and efficiency from the better of the two wall times."
-	echo
-	echo "| workers | wall 1 (s) | wall 2 (s) | peak RSS (MB) | speed-up | efficiency |"
-	echo "|---|---|---|---|---|---|"
-} >>"$summary"
-best1=0
-ok=1
-for n in "${workers[@]}"; do
-	walls=() peak=0 best=0
-	for rep in 1 2; do
-		dir=$tmp/batch-w$n-$rep
-		measure "$logs/batch-w$n-$rep.log" "$bin/trustsim" run investment-vs-turnover "${batch_args[@]}" --workers "$n" --quiet --out "$dir"
-		if ((RC != 0)); then
-			fail "a) workers=$n run $rep exited with $RC (logs/batch-w$n-$rep.log)"
-			ok=0
-			continue
+if step a; then
+	say "a) batch: trustsim run investment-vs-turnover ${batch_args[*]}${batch_args[*]:+ }at workers ${workers[*]}, twice each"
+	{
+		echo
+		echo "## a) Batch: runs at once"
+		echo
+		echo '```'
+		echo "bin/trustsim run investment-vs-turnover ${batch_args[*]}${batch_args[*]:+ }--workers N --quiet --out DIR"
+		echo '```'
+		echo
+		echo "Speed-up and efficiency from the better of the two wall times."
+		echo
+		echo "| workers | wall 1 (s) | wall 2 (s) | peak RSS (MB) | speed-up | efficiency |"
+		echo "|---|---|---|---|---|---|"
+	} >>"$summary"
+	best1=0
+	ok=1
+	for n in "${workers[@]}"; do
+		walls=() peak=0 best=0
+		for rep in 1 2; do
+			dir=$tmp/batch-w$n-$rep
+			measure "$logs/batch-w$n-$rep.log" "$bin/trustsim" run investment-vs-turnover "${batch_args[@]}" --workers "$n" --quiet --out "$dir"
+			if ((RC != 0)); then
+				fail "a) workers=$n run $rep exited with $RC (logs/batch-w$n-$rep.log)"
+				ok=0
+				continue
+			fi
+			say "a) workers=$n run $rep: $(fixed "$WALL_MS" 3) s, peak RSS $(mb "$PEAK_KB") MB"
+			walls+=("$(fixed "$WALL_MS" 3)")
+			((PEAK_KB > peak)) && peak=$PEAK_KB
+			((best == 0 || WALL_MS < best)) && best=$WALL_MS
+			if ((rep == 2)); then
+				rm -rf "$dir"
+			elif ((n != 1)) && [[ -d $tmp/batch-w1-1 ]]; then
+				same "$tmp/batch-w1-1" "$dir" "a) workers=$n against workers=1" || ok=0
+			fi
+		done
+		((n == 1)) && best1=$best
+		s=- e=-
+		if ((best > 0 && best1 > 0)); then
+			s=$((best1 * 100 / best))
+			e="$(fixed $((s * 10 / n)) 1)%"
+			s=$(fixed "$s" 2)
 		fi
-		say "a) workers=$n run $rep: $(fixed "$WALL_MS" 3) s, peak RSS $(mb "$PEAK_KB") MB"
-		walls+=("$(fixed "$WALL_MS" 3)")
-		((PEAK_KB > peak)) && peak=$PEAK_KB
-		((best == 0 || WALL_MS < best)) && best=$WALL_MS
-		if ((rep == 2)); then
-			rm -rf "$dir"
-		elif ((n != 1)) && [[ -d $tmp/batch-w1-1 ]]; then
-			same "$tmp/batch-w1-1" "$dir" "a) workers=$n against workers=1" || ok=0
-		fi
+		echo "| $n | ${walls[0]:--} | ${walls[1]:--} | $(mb "$peak") | $s | $e |" >>"$summary"
 	done
-	((n == 1)) && best1=$best
-	s=- e=-
-	if ((best > 0 && best1 > 0)); then
-		s=$((best1 * 100 / best))
-		e="$(fixed $((s * 10 / n)) 1)%"
-		s=$(fixed "$s" 2)
+	if ((ok)); then
+		echo -e "\nOutputs: ${csvs[*]} identical, byte for byte, at every worker count." >>"$summary"
+		say "a) outputs identical at every worker count"
 	fi
-	echo "| $n | ${walls[0]:--} | ${walls[1]:--} | $(mb "$peak") | $s | $e |" >>"$summary"
-done
-if ((ok)); then
-	echo -e "\nOutputs: ${csvs[*]} identical, byte for byte, at every worker count." >>"$summary"
-	say "a) outputs identical at every worker count"
+	rm -rf "$tmp"/batch-w*
 fi
-rm -rf "$tmp"/batch-w*
 
 # --- b) batch benchmark -------------------------------------------------------
 
-say "b) batch.test -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
-{
-	echo
-	echo "## b) BenchmarkExecute (48 runs of two years, workers = -cpu)"
-	echo
-	echo '```'
-	echo "bin/batch.test -test.run '^\$' -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
-	echo '```'
-} >>"$summary"
-if (cd "$tmp" && "$bin/batch.test" -test.run '^$' -test.bench Execute -test.cpu "$cpus" -test.benchtime "$bench_iters") >"$logs/batch-bench.log" 2>&1; then
-	bench_table "$logs/batch-bench.log" runs/s 1
-	say "b) done"
-else
-	fail "b) batch.test failed (logs/batch-bench.log)"
+if step b; then
+	say "b) batch.test -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
+	{
+		echo
+		echo "## b) BenchmarkExecute (48 runs of two years, workers = -cpu)"
+		echo
+		echo '```'
+		echo "bin/batch.test -test.run '^\$' -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
+		echo '```'
+	} >>"$summary"
+	if (cd "$tmp" && "$bin/batch.test" -test.run '^$' -test.bench Execute -test.cpu "$cpus" -test.benchtime "$bench_iters") >"$logs/batch-bench.log" 2>&1; then
+		bench_table "$logs/batch-bench.log" runs/s 1
+		say "b) done"
+	else
+		fail "b) batch.test failed (logs/batch-bench.log)"
+	fi
 fi
 
 # --- c) parallel step benchmark ----------------------------------------------
 
-say "c) sim.test -test.bench ParallelStep -test.cpu $cpus -test.benchtime $step_iters"
-{
-	echo
-	echo "## c) BenchmarkParallelStep (one step of one run, workers inside the run = -cpu)"
-	echo
-	echo '```'
-	echo "bin/sim.test -test.run '^\$' -test.bench ParallelStep -test.cpu $cpus -test.benchtime $step_iters"
-	echo '```'
-} >>"$summary"
-if (cd "$tmp" && env -u TRUSTSIM_BENCH_1M "$bin/sim.test" -test.run '^$' -test.bench ParallelStep -test.cpu "$cpus" -test.benchtime "$step_iters") >"$logs/step-bench.log" 2>&1; then
-	bench_table "$logs/step-bench.log" ms/step 0
-	say "c) done"
-else
-	fail "c) sim.test failed (logs/step-bench.log)"
+if step c; then
+	say "c) sim.test -test.bench ParallelStep -test.cpu $cpus -test.benchtime $step_iters"
+	{
+		echo
+		echo "## c) BenchmarkParallelStep (one step of one run, workers inside the run = -cpu)"
+		echo
+		echo '```'
+		echo "bin/sim.test -test.run '^\$' -test.bench ParallelStep -test.cpu $cpus -test.benchtime $step_iters"
+		echo '```'
+	} >>"$summary"
+	if (cd "$tmp" && env -u TRUSTSIM_BENCH_1M "$bin/sim.test" -test.run '^$' -test.bench ParallelStep -test.cpu "$cpus" -test.benchtime "$step_iters") >"$logs/step-bench.log" 2>&1; then
+		bench_table "$logs/step-bench.log" ms/step 0
+		say "c) done"
+	else
+		fail "c) sim.test failed (logs/step-bench.log)"
+	fi
 fi
 
 # --- d) the one big run ---------------------------------------------------------
 
-say "d) one big run: $big_name with --workers $most, then --workers 1"
-{
-	echo
-	echo "## d) One big run: $big_name"
-	echo
-	echo '```'
-	echo "bin/trustsim run ${big[*]} --workers N --out DIR"
-	echo '```'
-	echo
-	echo "'run done' is when trustsim reported the run finished (its 100% progress"
-	echo "line), before it wrote the output files, plots and report."
-	echo
-	echo "| workers | wall (s) | run done (s) | writing outputs (s) | peak RSS (MB) | speed-up: wall | speed-up: run |"
-	echo "|---|---|---|---|---|---|---|"
-} >>"$summary"
-if ! "$bin/trustsim" validate "${big[0]}" >"$logs/big-validate.log" 2>&1; then
-	fail "d) $big_name does not validate (logs/big-validate.log)"
-else
-	ok=1
-	declare -A big_wall=() big_done=() big_peak=()
-	for n in "$most" 1; do
-		dir=$tmp/big-w$n
-		measure "$logs/big-w$n.log" "$bin/trustsim" run "${big[@]}" --workers "$n" --out "$dir"
-		if ((RC != 0)); then
-			fail "d) workers=$n exited with $RC (logs/big-w$n.log)"
-			ok=0
-			continue
-		fi
-		big_wall[$n]=$WALL_MS big_done[$n]=$DONE_MS big_peak[$n]=$PEAK_KB
-		say "d) workers=$n: $(fixed "$WALL_MS" 3) s (run done at $DONE_MS ms), peak RSS $(mb "$PEAK_KB") MB"
-	done
-	for n in 1 "$most"; do
-		[[ -n ${big_wall[$n]:-} ]] || continue
-		run=- write=- sw=- sr=-
-		if [[ ${big_done[$n]} != - ]]; then
-			run=$(fixed "${big_done[$n]}" 3)
-			write=$(fixed $((big_wall[$n] - big_done[$n])) 3)
-		fi
-		if ((n != 1)) && [[ -n ${big_wall[1]:-} ]]; then
-			sw=$(fixed $((big_wall[1] * 100 / big_wall[$n])) 2)
-			if [[ ${big_done[1]} != - && ${big_done[$n]} != - ]] && ((big_done[$n] > 0)); then
-				sr=$(fixed $((big_done[1] * 100 / big_done[$n])) 2)
+if step d; then
+	say "d) one big run: $big_name with --workers $most, then --workers 1"
+	{
+		echo
+		echo "## d) One big run: $big_name"
+		echo
+		echo '```'
+		echo "bin/trustsim run ${big[*]} --workers N --out DIR"
+		echo '```'
+		echo
+		echo "'run done' is when trustsim reported the run finished (its 100% progress"
+		echo "line), before it wrote the output files, plots and report."
+		echo
+		echo "| workers | wall (s) | run done (s) | writing outputs (s) | peak RSS (MB) | speed-up: wall | speed-up: run |"
+		echo "|---|---|---|---|---|---|---|"
+	} >>"$summary"
+	if ! "$bin/trustsim" validate "${big[0]}" >"$logs/big-validate.log" 2>&1; then
+		fail "d) $big_name does not validate (logs/big-validate.log)"
+	else
+		ok=1
+		declare -A big_wall=() big_done=() big_peak=()
+		for n in "$most" 1; do
+			dir=$tmp/big-w$n
+			measure "$logs/big-w$n.log" "$bin/trustsim" run "${big[@]}" --workers "$n" --out "$dir"
+			if ((RC != 0)); then
+				fail "d) workers=$n exited with $RC (logs/big-w$n.log)"
+				ok=0
+				continue
 			fi
+			big_wall[$n]=$WALL_MS big_done[$n]=$DONE_MS big_peak[$n]=$PEAK_KB
+			say "d) workers=$n: $(fixed "$WALL_MS" 3) s (run done at $DONE_MS ms), peak RSS $(mb "$PEAK_KB") MB"
+		done
+		for n in 1 "$most"; do
+			[[ -n ${big_wall[$n]:-} ]] || continue
+			run=- write=- sw=- sr=-
+			if [[ ${big_done[$n]} != - ]]; then
+				run=$(fixed "${big_done[$n]}" 3)
+				write=$(fixed $((big_wall[$n] - big_done[$n])) 3)
+			fi
+			if ((n != 1)) && [[ -n ${big_wall[1]:-} ]]; then
+				sw=$(fixed $((big_wall[1] * 100 / big_wall[$n])) 2)
+				if [[ ${big_done[1]} != - && ${big_done[$n]} != - ]] && ((big_done[$n] > 0)); then
+					sr=$(fixed $((big_done[1] * 100 / big_done[$n])) 2)
+				fi
+			fi
+			echo "| $n | $(fixed "${big_wall[$n]}" 3) | $run | $write | $(mb "${big_peak[$n]}") | $sw | $sr |" >>"$summary"
+		done
+		if ((ok)) && same "$tmp/big-w$most" "$tmp/big-w1" "d) workers=$most against workers=1"; then
+			echo -e "\nOutputs: ${csvs[*]} identical, byte for byte, with $most workers and with 1." >>"$summary"
+			say "d) outputs identical"
 		fi
-		echo "| $n | $(fixed "${big_wall[$n]}" 3) | $run | $write | $(mb "${big_peak[$n]}") | $sw | $sr |" >>"$summary"
-	done
-	if ((ok)) && same "$tmp/big-w$most" "$tmp/big-w1" "d) workers=$most against workers=1"; then
-		echo -e "\nOutputs: ${csvs[*]} identical, byte for byte, with $most workers and with 1." >>"$summary"
-		say "d) outputs identical"
 	fi
+	rm -rf "$tmp"/big-w*
 fi
-rm -rf "$tmp"/big-w*
 
 # --- e) parallel step at a million people ----------------------------------------
 
-elapsed=$(($(now_ms) / 1000))
-if ((elapsed > budget)); then
-	say "e) skipped: ${elapsed} s spent, over SCALING_BUDGET_S=$budget"
-	echo -e "\n## e) BenchmarkParallelStep at 1,000,000 people\n\nSkipped: ${elapsed} s spent, over SCALING_BUDGET_S=$budget." >>"$summary"
-else
-	e_cpus=1,$most
-	((most > 4)) && e_cpus=1,4,$most
-	e_env=(env TRUSTSIM_BENCH_1M=1)
-	e_show="TRUSTSIM_BENCH_1M=1 "
-	e_bench=ParallelStep/people=1004020
-	if [[ -n $quick ]]; then
-		e_env=(env -u TRUSTSIM_BENCH_1M)
-		e_show=
-		e_bench=ParallelStep
+if step e; then
+	elapsed=$(($(now_ms) / 1000))
+	if ((elapsed > budget)); then
+		say "e) skipped: ${elapsed} s spent, over SCALING_BUDGET_S=$budget"
+		echo -e "\n## e) BenchmarkParallelStep at 1,000,000 people\n\nSkipped: ${elapsed} s spent, over SCALING_BUDGET_S=$budget." >>"$summary"
+	else
+		e_cpus=1,$most
+		((most > 4)) && e_cpus=1,4,$most
+		e_env=(env TRUSTSIM_BENCH_1M=1)
+		e_show="TRUSTSIM_BENCH_1M=1 "
+		e_bench=ParallelStep/people=1004020
+		if [[ -n $quick ]]; then
+			e_env=(env -u TRUSTSIM_BENCH_1M)
+			e_show=
+			e_bench=ParallelStep
+		fi
+		say "e) ${e_show}sim.test -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
+		{
+			echo
+			echo "## e) BenchmarkParallelStep with the 1,000,000-person size$([[ -n $quick ]] && echo ' (SCALING_QUICK: without it)')"
+			echo
+			echo '```'
+			echo "${e_show}bin/sim.test -test.run '^\$' -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
+			echo '```'
+		} >>"$summary"
+		if (cd "$tmp" && "${e_env[@]}" "$bin/sim.test" -test.run '^$' -test.bench "$e_bench" -test.cpu "$e_cpus" -test.benchtime "$step_iters") >"$logs/step-bench-1m.log" 2>&1; then
+			bench_table "$logs/step-bench-1m.log" ms/step 0
+			say "e) done"
+		else
+			fail "e) sim.test failed (logs/step-bench-1m.log)"
+		fi
 	fi
-	say "e) ${e_show}sim.test -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
+fi
+
+# --- f) independent processes ---------------------------------------------------
+
+if step f; then
+	say "f) K copies of batch.test -test.bench Execute -test.cpu 1 at once, K = ${workers[*]}"
 	{
 		echo
-		echo "## e) BenchmarkParallelStep with the 1,000,000-person size$([[ -n $quick ]] && echo ' (SCALING_QUICK: without it)')"
+		echo "## f) Independent processes: the machine's ceiling"
+		echo
+		echo "K copies of the one-worker batch benchmark run at once, each in a"
+		echo "process of its own, so they share only the machine: its cores, caches,"
+		echo "memory and clock. Their total against one copy alone bounds what K"
+		echo "workers of one batch (step a) can reach."
 		echo
 		echo '```'
-		echo "${e_show}bin/sim.test -test.run '^\$' -test.bench $e_bench -test.cpu $e_cpus -test.benchtime $step_iters"
+		echo "bin/batch.test -test.run '^\$' -test.bench Execute -test.cpu 1 -test.benchtime $bench_iters   # K copies at once"
 		echo '```'
+		echo
+		echo "| copies | runs/s per copy (mean) | slowest copy | total runs/s | speed-up | efficiency |"
+		echo "|---|---|---|---|---|---|"
 	} >>"$summary"
-	if (cd "$tmp" && "${e_env[@]}" "$bin/sim.test" -test.run '^$' -test.bench "$e_bench" -test.cpu "$e_cpus" -test.benchtime "$step_iters") >"$logs/step-bench-1m.log" 2>&1; then
-		bench_table "$logs/step-bench-1m.log" ms/step 0
-		say "e) done"
-	else
-		fail "e) sim.test failed (logs/step-bench-1m.log)"
-	fi
+	single=0
+	for k in "${workers[@]}"; do
+		pids=()
+		for ((c = 1; c <= k; c++)); do
+			(cd "$tmp" && "$bin/batch.test" -test.run '^$' -test.bench Execute -test.cpu 1 -test.benchtime "$bench_iters") >"$logs/copies-$k-$c.log" 2>&1 &
+			pids+=($!)
+		done
+		ok=1
+		for p in "${pids[@]}"; do
+			wait "$p" || ok=0
+		done
+		total=0 slow=0
+		for ((c = 1; c <= k && ok; c++)); do
+			val=
+			while read -r -a f; do
+				[[ ${f[0]:-} == BenchmarkExecute ]] || continue
+				for ((i = 3; i < ${#f[@]}; i++)); do
+					[[ ${f[i]} == runs/s ]] && val=${f[i - 1]}
+				done
+				break
+			done <"$logs/copies-$k-$c.log"
+			if [[ -z $val ]]; then
+				ok=0
+				break
+			fi
+			m=$(milli "$val")
+			total=$((total + m))
+			((slow == 0 || m < slow)) && slow=$m
+		done
+		if ((!ok)); then
+			fail "f) $k copies: a copy failed or printed no runs/s (logs/copies-$k-*.log)"
+			continue
+		fi
+		((k == 1)) && single=$total
+		s=- e=-
+		if ((single > 0)); then
+			s=$((total * 100 / single))
+			e="$(fixed $((s * 10 / k)) 1)%"
+			s=$(fixed "$s" 2)
+		fi
+		echo "| $k | $(fixed $((total / k)) 3) | $(fixed "$slow" 3) | $(fixed "$total" 3) | $s | $e |" >>"$summary"
+		say "f) $k copies: $(fixed "$total" 3) runs/s in all"
+	done
 fi
 
 # --- raw benchmark lines ------------------------------------------------------------
