@@ -364,7 +364,7 @@ if step b; then
 	say "b) batch.test -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
 	{
 		echo
-		echo "## b) BenchmarkExecute (48 runs of two years, workers = -cpu)"
+		echo "## b) BenchmarkExecute (48 runs of two years per worker, workers = -cpu)"
 		echo
 		echo '```'
 		echo "bin/batch.test -test.run '^\$' -test.bench Execute -test.cpu $cpus -test.benchtime $bench_iters"
