@@ -102,14 +102,14 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 	if err := writeFingerprint(pdir, fingerprint, plan, end-first); err != nil {
 		return err
 	}
-	done, err := scanCheckpoints(pdir, fingerprint, plan)
+	done, attempt, err := scanCheckpoints(pdir, fingerprint, plan)
 	if err != nil {
 		return err
 	}
 	total := end - first
 	var todo []int
 	for i := first; i < end; i++ {
-		if !done[i] {
+		if _, ok := done[i]; !ok {
 			todo = append(todo, i)
 		}
 	}
@@ -163,10 +163,16 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 	})
 
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
-		g.Go(func() error {
+		g.Go(func() (err error) {
 			defer wg.Done()
+			log := newLogWriter(pdir, attempt, w, fingerprint)
+			defer func() {
+				if cerr := log.close(); err == nil && cerr != nil {
+					err = fmt.Errorf("checkpoints: %w", cerr)
+				}
+			}()
 			for i := range jobs {
 				r, err := runOne(gctx, plan, i, workersNow)
 				unfinished.Add(-1)
@@ -175,7 +181,7 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 				}
 				// A finished run is checkpointed even when ctx has
 				// been cancelled meanwhile: that is what resume needs.
-				if err := writeCheckpoint(pdir, fingerprint, r); err != nil {
+				if err := log.add(r); err != nil {
 					return err
 				}
 				v, err := prepare(*r)
@@ -192,8 +198,8 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 	g.Go(func() error { // reorder and deliver
 		pending := make(map[int]T, window)
 		for next := first; next < end; {
-			if done[next] {
-				r, err := readCheckpoint(pdir, fingerprint, plan.Run(next))
+			if rec, ok := done[next]; ok {
+				r, err := readCheckpoint(rec, fingerprint, plan.Run(next))
 				if err != nil {
 					return fmt.Errorf("replay: %w", err)
 				}

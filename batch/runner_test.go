@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,11 +221,11 @@ func TestExecuteWorkersInsideRuns(t *testing.T) {
 				if err := writeFingerprint(filepath.Join(dir, PartialDir), "fp", plan, plan.NumRuns()); err != nil {
 					t.Fatal(err)
 				}
+				var kept []Result
 				for _, i := range tt.checkpointed {
-					if err := writeCheckpoint(filepath.Join(dir, PartialDir), "fp", &want[i]); err != nil {
-						t.Fatal(err)
-					}
+					kept = append(kept, want[i])
 				}
+				checkpointRuns(t, filepath.Join(dir, PartialDir), "fp", kept...)
 			}
 			clear(inner)
 			var rec recorder
@@ -326,13 +327,7 @@ func TestExecuteWindowBoundsMemory(t *testing.T) {
 	const workers = 2
 	window := workers * windowPerWorker
 	dir := t.TempDir()
-	count := func() int {
-		m, err := filepath.Glob(filepath.Join(dir, PartialDir, "run-*.bin"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(m)
-	}
+	count := func() int { return CountCheckpoints(dir) }
 	sink := func(r Result) error {
 		if r.Run.Index != 0 {
 			return nil
@@ -376,16 +371,11 @@ func TestExecuteCancelAndResume(t *testing.T) {
 				}
 				// Every finished run is checkpointed: at least the
 				// stopAfter runs that Progress reported.
-				done, err := scanCheckpoints(filepath.Join(dir, PartialDir), "fp", plan)
+				done, _, err := scanCheckpoints(filepath.Join(dir, PartialDir), "fp", plan)
 				if err != nil {
 					t.Fatal(err)
 				}
-				var kept []int
-				for i, d := range done {
-					if d {
-						kept = append(kept, i)
-					}
-				}
+				kept := slices.Sorted(maps.Keys(done))
 				if len(kept) < stopAfter {
 					t.Fatalf("%d checkpoints kept (%v), want at least %d", len(kept), kept, stopAfter)
 				}
@@ -421,29 +411,79 @@ func TestExecuteCancelAndResume(t *testing.T) {
 	}
 }
 
+// checkpointRuns writes rs to pdir as the checkpoints of batch fp, in
+// the log of one worker of a new execution, and returns the log's path.
+func checkpointRuns(t testing.TB, pdir, fp string, rs ...Result) string {
+	t.Helper()
+	_, attempt, err := logs(pdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLogWriter(pdir, attempt, 0, fp)
+	for i := range rs {
+		if err := l.add(&rs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.close(); err != nil {
+		t.Fatal(err)
+	}
+	return l.path
+}
+
 func TestExecuteResumeSkipsCheckpointed(t *testing.T) {
 	// A checkpoint is what the resumed batch delivers, whatever it holds:
-	// doctor one and check it comes back instead of a fresh run.
-	plan := testPlan(t, 1, 4, 10)
+	// doctor one and check it comes back instead of a fresh run. A
+	// damaged record and a torn last record count as missing: their runs
+	// are run again.
+	plan := testPlan(t, 1, 6, 10)
 	dir := t.TempDir()
 	var first recorder
 	if err := Execute(context.Background(), dir, plan, "fp", Options{Workers: 2}, first.sink); err != nil {
 		t.Fatal(err)
 	}
 	pdir := filepath.Join(dir, PartialDir)
+	paths, _, err := logs(pdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	doctored := first.results[2]
 	doctored.Steps = doctored.Steps[:3]
-	if err := writeCheckpoint(pdir, "fp", &doctored); err != nil {
+	rs := first.results
+	log := checkpointRuns(t, pdir, "fp", rs[0], rs[1], doctored, rs[3], rs[4])
+	data, err := os.ReadFile(log)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// A corrupt checkpoint is run again; a stale temporary file is removed.
-	if err := os.WriteFile(filepath.Join(pdir, checkpointName(1)), []byte("garbage"), 0o644); err != nil {
+	// Damage run 1's record (the second): flip a byte of its payload.
+	var offsets []int
+	if err := readLog(log, func(_ int, rec record) error { offsets = append(offsets, int(rec.offset)); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(pdir, checkpointName(3)+".tmp12345")
-	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+	if len(offsets) != 5 {
+		t.Fatalf("log has %d records, want 5", len(offsets))
+	}
+	data[offsets[1]+10] ^= 0xff
+	// Tear the last record (run 4) as a crash in the middle of its write
+	// would.
+	data = data[:len(data)-7]
+	if err := os.WriteFile(log, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Another program's file in the directory is left alone.
+	other := filepath.Join(pdir, "notes.txt")
+	if err := os.WriteFile(other, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n := CountCheckpoints(dir); n != 3 {
+		t.Errorf("CountCheckpoints = %d, want 3 (runs 0, 2 and 3)", n)
+	}
+
 	var second recorder
 	opt := Options{Workers: 2, Resume: true, Progress: second.onProgress}
 	if err := Execute(context.Background(), dir, plan, "fp", opt, second.sink); err != nil {
@@ -452,14 +492,20 @@ func TestExecuteResumeSkipsCheckpointed(t *testing.T) {
 	if got := len(second.results[2].Steps); got != 3 {
 		t.Errorf("run 2 has %d steps, want the 3 of its checkpoint (it was re-run)", got)
 	}
-	if !reflect.DeepEqual(second.results[1], first.results[1]) {
-		t.Error("run 1, whose checkpoint was corrupt, was not re-run to the same result")
+	for _, i := range []int{1, 4, 5} {
+		if !reflect.DeepEqual(second.results[i], first.results[i]) {
+			t.Errorf("run %d, whose checkpoint was damaged, torn or missing, was not re-run to the same result", i)
+		}
 	}
-	if want := [][2]int{{3, 4}, {4, 4}}; !reflect.DeepEqual(second.progress, want) {
-		t.Errorf("progress = %v, want %v (only run 1 re-run)", second.progress, want)
+	if want := [][2]int{{3, 6}, {4, 6}, {5, 6}, {6, 6}}; !reflect.DeepEqual(second.progress, want) {
+		t.Errorf("progress = %v, want %v (runs 1, 4 and 5 re-run)", second.progress, want)
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale temporary checkpoint still there (%v)", err)
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file in %s: %v", pdir, err)
+	}
+	// The resumed execution wrote new logs beside the old one.
+	if paths, next, _ := logs(pdir); next != 2 || len(paths) < 2 {
+		t.Errorf("after the resume: logs %v, next attempt %d; want the old log and new ones of attempt 1", paths, next)
 	}
 }
 
@@ -709,4 +755,56 @@ func ExampleExecute() {
 	// run 0: point 0, replicate 0, 4 steps
 	// run 1: point 0, replicate 1, 4 steps
 	// run 2: point 0, replicate 2, 4 steps
+}
+
+func TestLogNames(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		attempt int
+		ok      bool
+	}{
+		{"runs-0-0.log", 0, true},
+		{"runs-12-3.log", 12, true},
+		{logName(4, 15), 4, true},
+		{"runs-01-0.log", 0, false},
+		{"runs-1.log", 0, false},
+		{"runs--1-0.log", 0, false},
+		{"runs-1-0.log.tmp", 0, false},
+		{"run-3.bin", 0, false},
+		{"fingerprint", 0, false},
+	} {
+		a, ok := parseLogName(tt.name)
+		if ok != tt.ok || ok && a != tt.attempt {
+			t.Errorf("parseLogName(%q) = %d, %v; want %d, %v", tt.name, a, ok, tt.attempt, tt.ok)
+		}
+	}
+}
+
+// FuzzReadLog feeds arbitrary bytes to the checkpoint log parser: it must
+// not panic, and every record it reports lies inside the file, after the
+// one before.
+func FuzzReadLog(f *testing.F) {
+	dir := f.TempDir()
+	r := Result{Run: Run{Index: 3, Seed: 9}, Steps: []sim.Metrics{{Step: 0, MeanTrust: 0.5}}}
+	good := checkpointRuns(f, dir, "fp", r, r)
+	data, err := os.ReadFile(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add(data[:len(data)-1])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		end := int64(0)
+		err := scanRecords(data, "log", func(index int, rec record) error {
+			if rec.offset < end+recordHeader || rec.offset+int64(rec.length) > int64(len(data)) || index < 0 {
+				t.Fatalf("record %+v (run %d) outside the file of %d bytes or before the end of the last, %d", rec, index, len(data), end)
+			}
+			end = rec.offset + int64(rec.length)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
