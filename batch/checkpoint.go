@@ -172,7 +172,9 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // logName is the name of the log of worker w in the execution attempt
 // (attempts count executions in the same directory: a resumed batch
 // appends to new logs, never to old ones).
-func logName(attempt, w int) string { return fmt.Sprintf("%s%d-%d%s", logPrefix, attempt, w, logSuffix) }
+func logName(attempt, w int) string {
+	return fmt.Sprintf("%s%d-%d%s", logPrefix, attempt, w, logSuffix)
+}
 
 // parseLogName returns the attempt of a log's name, and false for a name
 // that is not a log's.
