@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -29,7 +28,7 @@ const fingerprintFile = "fingerprint"
 
 // checkpointVersion changes whenever the checkpoint layout changes, so an
 // old checkpoint is re-run rather than misread.
-const checkpointVersion = 2
+const checkpointVersion = 3
 
 // ErrUnfinished is returned (wrapped) by Execute and CheckPartial when the
 // output directory holds an unfinished batch and Options.Resume is false.
@@ -136,15 +135,6 @@ func CheckPartial(dir, fingerprint string, resume bool) error {
 	return nil
 }
 
-// checkpoint is the encoded form of a finished run (encoding/gob), the
-// payload of a record of a checkpoint log.
-type checkpoint struct {
-	Version     int
-	Fingerprint string
-	Run         Run
-	Steps       []sim.Metrics
-}
-
 // Checkpoint logs. Each worker of an execution appends the runs it
 // finishes to a log of its own, logName(attempt, worker) in PartialDir,
 // one record per run, each written with a single write. A log per worker
@@ -158,8 +148,10 @@ type checkpoint struct {
 //
 // A record is a header, the payload's length (uint32), its CRC-32C
 // (uint32) and the run's index (uint64), all little-endian, followed by
-// the payload: a checkpoint encoded by its own gob encoder, so that each
-// record decodes alone.
+// the payload (appendCheckpoint): the layout version, the batch's
+// fingerprint, the run and its metrics step by step, the step number as
+// a varint and each metric as the bits of a float64 (sim.Metrics.Values),
+// exact and written without allocating.
 const (
 	logPrefix    = "runs-"
 	logSuffix    = ".log"
@@ -203,7 +195,7 @@ type logWriter struct {
 	path        string
 	fingerprint string
 	f           *os.File
-	buf         bytes.Buffer
+	buf         []byte
 }
 
 func newLogWriter(pdir string, attempt, worker int, fingerprint string) *logWriter {
@@ -219,12 +211,8 @@ func (l *logWriter) add(r *Result) error {
 		}
 		l.f = f
 	}
-	l.buf.Reset()
-	l.buf.Write(make([]byte, recordHeader))
-	if err := gob.NewEncoder(&l.buf).Encode(checkpoint{checkpointVersion, l.fingerprint, r.Run, r.Steps}); err != nil {
-		return fmt.Errorf("checkpoint run %d: %w", r.Run.Index, err)
-	}
-	rec := l.buf.Bytes()
+	rec := appendCheckpoint(append(l.buf[:0], make([]byte, recordHeader)...), l.fingerprint, r)
+	l.buf = rec
 	payload := rec[recordHeader:]
 	binary.LittleEndian.PutUint32(rec[0:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(rec[4:], crc32.Checksum(payload, crcTable))
@@ -317,22 +305,122 @@ func CountCheckpoints(dir string) int {
 	return len(runs)
 }
 
-// decodeCheckpoint decodes the record rec and checks that it holds exactly
-// run want of the batch with this fingerprint.
+// appendCheckpoint appends to b the payload of the record of run r of the
+// batch with this fingerprint.
+func appendCheckpoint(b []byte, fingerprint string, r *Result) []byte {
+	b = binary.AppendUvarint(b, checkpointVersion)
+	b = binary.AppendUvarint(b, uint64(len(fingerprint)))
+	b = append(b, fingerprint...)
+	b = binary.AppendVarint(b, int64(r.Run.Index))
+	b = binary.AppendVarint(b, int64(r.Run.Point))
+	b = binary.AppendVarint(b, int64(r.Run.Replicate))
+	b = binary.LittleEndian.AppendUint64(b, r.Run.Seed)
+	b = binary.AppendUvarint(b, uint64(len(r.Steps)))
+	b = binary.AppendUvarint(b, uint64(len(sim.MetricNames())))
+	var vals [32]float64
+	for i := range r.Steps {
+		b = binary.AppendVarint(b, int64(r.Steps[i].Step))
+		for _, v := range r.Steps[i].Values(vals[:0]) {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		}
+	}
+	return b
+}
+
+// payloadReader reads the fields of a record's payload; the first
+// field that does not fit sets err, and every later read returns zero.
+type payloadReader struct {
+	b   []byte
+	err error
+}
+
+func (p *payloadReader) fail() {
+	if p.err == nil {
+		p.err = errors.New("truncated or malformed")
+	}
+	p.b = nil
+}
+
+// uvarint reads an unsigned varint in its shortest form (a longer one,
+// which binary.AppendUvarint never writes, ends in a zero byte).
+func (p *payloadReader) uvarint() uint64 {
+	v, n := binary.Uvarint(p.b)
+	if n <= 0 || n > 1 && p.b[n-1] == 0 {
+		p.fail()
+		return 0
+	}
+	p.b = p.b[n:]
+	return v
+}
+
+// varint reads a signed varint in its shortest form.
+func (p *payloadReader) varint() int64 {
+	v, n := binary.Varint(p.b)
+	if n <= 0 || n > 1 && p.b[n-1] == 0 {
+		p.fail()
+		return 0
+	}
+	p.b = p.b[n:]
+	return v
+}
+
+func (p *payloadReader) uint64() uint64 {
+	if len(p.b) < 8 {
+		p.fail()
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(p.b)
+	p.b = p.b[8:]
+	return v
+}
+
+func (p *payloadReader) bytes(n uint64) []byte {
+	if n > uint64(len(p.b)) {
+		p.fail()
+		return nil
+	}
+	v := p.b[:n]
+	p.b = p.b[n:]
+	return v
+}
+
+// decodeCheckpoint decodes a record's payload and checks that it holds
+// exactly run want of the batch with this fingerprint.
 func decodeCheckpoint(payload []byte, fingerprint string, want Run) (Result, error) {
-	var c checkpoint
-	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&c); err != nil {
-		return Result{}, fmt.Errorf("checkpoint of run %d: %w", want.Index, err)
-	}
+	p := payloadReader{b: payload}
+	version := p.uvarint()
+	fp := p.bytes(p.uvarint())
+	run := Run{Index: int(p.varint()), Point: int(p.varint()), Replicate: int(p.varint()), Seed: p.uint64()}
+	steps, metrics := p.uvarint(), p.uvarint()
 	switch {
-	case c.Version != checkpointVersion:
-		return Result{}, fmt.Errorf("checkpoint of run %d: layout version %d, want %d", want.Index, c.Version, checkpointVersion)
-	case c.Fingerprint != fingerprint:
+	case p.err != nil:
+		return Result{}, fmt.Errorf("checkpoint of run %d: %w", want.Index, p.err)
+	case version != checkpointVersion:
+		return Result{}, fmt.Errorf("checkpoint of run %d: layout version %d, want %d", want.Index, version, checkpointVersion)
+	case string(fp) != fingerprint:
 		return Result{}, fmt.Errorf("checkpoint of run %d: belongs to another batch", want.Index)
-	case c.Run != want:
-		return Result{}, fmt.Errorf("checkpoint of run %d: holds run %+v, want %+v", want.Index, c.Run, want)
+	case run != want:
+		return Result{}, fmt.Errorf("checkpoint of run %d: holds run %+v, want %+v", want.Index, run, want)
+	case metrics != uint64(len(sim.MetricNames())):
+		return Result{}, fmt.Errorf("checkpoint of run %d: %d metrics per step, want %d", want.Index, metrics, len(sim.MetricNames()))
+	case steps > uint64(len(p.b))/(1+8*metrics):
+		return Result{}, fmt.Errorf("checkpoint of run %d: %d steps do not fit in its %d bytes", want.Index, steps, len(payload))
 	}
-	return Result{Run: c.Run, Steps: c.Steps}, nil
+	r := Result{Run: run, Steps: make([]sim.Metrics, steps)}
+	vals := make([]float64, metrics)
+	for i := range r.Steps {
+		r.Steps[i].Step = int(p.varint())
+		for k := range vals {
+			vals[k] = math.Float64frombits(p.uint64())
+		}
+		if err := r.Steps[i].SetValues(vals); err != nil && p.err == nil {
+			p.err = err
+		}
+	}
+	if p.err != nil || len(p.b) != 0 {
+		return Result{}, fmt.Errorf("checkpoint of run %d: steps truncated or malformed", want.Index)
+	}
+	return r, nil
 }
 
 // readCheckpoint loads the record rec of run want.

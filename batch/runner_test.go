@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -805,6 +806,27 @@ func FuzzReadLog(f *testing.F) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzDecodeCheckpoint feeds arbitrary payloads to the checkpoint decoder:
+// it must not panic, and whatever it accepts must encode back to the same
+// bytes.
+func FuzzDecodeCheckpoint(f *testing.F) {
+	want := Run{Index: 3, Point: 1, Replicate: 2, Seed: 99}
+	r := Result{Run: want, Steps: []sim.Metrics{{Step: 0, MeanTrust: 0.5, Ties: 4}, {Step: 1, Results: 2}}}
+	good := appendCheckpoint(nil, "fp", &r)
+	f.Add(good)
+	f.Add(good[:len(good)-3])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		got, err := decodeCheckpoint(payload, "fp", want)
+		if err != nil {
+			return
+		}
+		if again := appendCheckpoint(nil, "fp", &got); !bytes.Equal(again, payload) {
+			t.Fatalf("decoded %+v, which encodes to %x, not %x", got, again, payload)
 		}
 	})
 }

@@ -1,5 +1,10 @@
 package sim
 
+import (
+	"fmt"
+	"math"
+)
+
 // Metrics are the quantities recorded at the end of every step
 // (docs/MODEL.md §7.11). Field order is the column order of MetricNames.
 type Metrics struct {
@@ -69,3 +74,33 @@ func (m *Metrics) Values(dst []float64) []float64 {
 		m.MeanAlignment, m.CommunityEngagement,
 	)
 }
+
+// SetValues sets every metric but Step from vals, in MetricNames order as
+// Values writes them; counts are converted back from float64, which is
+// exact for every count a run can reach. It is the inverse of Values, for
+// reading metrics back from a file, and fails, leaving m unchanged, unless
+// vals holds one value per metric and every count is a whole number from
+// 0 to 2^53.
+func (m *Metrics) SetValues(vals []float64) error {
+	if len(vals) != len(metricNames) {
+		return fmt.Errorf("sim: %d metric values, want %d", len(vals), len(metricNames))
+	}
+	var counts [8]int
+	for i, k := range countMetrics {
+		v := vals[k]
+		if v != math.Trunc(v) || math.Signbit(v) || v > 1<<53 {
+			return fmt.Errorf("sim: metric %s is %v, not a count", metricNames[k], v)
+		}
+		counts[i] = int(v)
+	}
+	m.Results, m.CumulativeResults, m.MeanTrust, m.CrossOrgTrust, m.FunderTrust = vals[0], vals[1], vals[2], vals[3], vals[4]
+	m.Ties, m.CrossOrgTies, m.ActivePartnerships = counts[0], counts[1], counts[2]
+	m.PartnershipStrength = vals[8]
+	m.ArrangementsActive, m.Departures, m.Vacancies, m.PartnershipResets = counts[3], counts[4], counts[5], counts[6]
+	m.MeanAlignment, m.CommunityEngagement = vals[13], vals[14]
+	return nil
+}
+
+// countMetrics are the positions, in Values order, of the metrics that
+// are counts (int fields).
+var countMetrics = [...]int{5, 6, 7, 9, 10, 11, 12}
