@@ -38,7 +38,7 @@ func TestMetricsValuesRoundTrip(t *testing.T) {
 	}
 	// countMetrics lists exactly the int fields after Step.
 	for k := range vals {
-		isCount := v.Field(k + 1).Kind() == reflect.Int
+		isCount := v.Field(k+1).Kind() == reflect.Int
 		if slices.Contains(countMetrics[:], k) != isCount {
 			t.Errorf("metric %d (%s): in countMetrics %v, int field %v", k, MetricNames()[k], !isCount, isCount)
 		}
