@@ -139,6 +139,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer tuneGC(plan, f.workers, a.getenv)()
 	sh, sharded, why, err := resolveShard(f.fs, f.shard, f.shards, a.getenv)
 	if err != nil {
 		return err

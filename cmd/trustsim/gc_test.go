@@ -1,0 +1,58 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+
+	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/sim"
+)
+
+func TestGCPercent(t *testing.T) {
+	for _, tt := range []struct {
+		name               string
+		people, concurrent int
+		want               int
+	}{
+		{"default initiative, 2 workers: capped", 110, 2, maxGCPercent},
+		{"1,000 people, 16 workers: about 256 MiB", 1000, 16, 100*minHeapGoal/(baseHeap+16*1000*bytesPerPerson) - 100},
+		{"bench-city, 16 workers: the default", 10_060, 16, 100},
+		{"a million people: the default", 1_004_020, 1, 100},
+	} {
+		if got := gcPercent(tt.people, tt.concurrent); got != tt.want {
+			t.Errorf("%s: gcPercent(%d, %d) = %d, want %d", tt.name, tt.people, tt.concurrent, got, tt.want)
+		}
+	}
+	if p := gcPercent(1000, 16); p <= 100 || p >= maxGCPercent {
+		t.Errorf("1,000 people on 16 workers: %d, want between the default and the cap", p)
+	}
+}
+
+func TestTuneGC(t *testing.T) {
+	p := sim.Default()
+	plan := &batch.Plan{Scenario: "t", Replicates: 4, Points: []batch.Point{{Params: p}}}
+	noEnv := func(string) string { return "" }
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+
+	restore := tuneGC(plan, 2, noEnv)
+	if got := debug.SetGCPercent(-1); got != maxGCPercent {
+		t.Errorf("GOGC during a batch of the default initiative = %d, want %d", got, maxGCPercent)
+	}
+	debug.SetGCPercent(maxGCPercent)
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC after the batch = %d, want the 100 it was", got)
+	}
+
+	restore = tuneGC(plan, 2, func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set in the environment, yet tuneGC changed the setting to %d", got)
+	}
+	restore()
+}
