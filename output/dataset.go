@@ -17,9 +17,13 @@ import (
 	"github.com/trustsim/trustsim/sim"
 )
 
-// dataset is everything plots and the report are drawn from, read back
-// from manifest.json, runs.csv and aggregate.csv. Writer.Close and Redraw
-// both build it from files, so both draw the same pictures.
+// dataset is everything plots and the report are drawn from: the
+// manifest, each run's totals (runs.csv) and the statistics of the drawn
+// metrics (aggregate.csv). Redraw reads it back from those files;
+// Writer.Close builds it from the numbers it has just written, without
+// reading them back. Both draw the same pictures, because every number is
+// written in the shortest form that reads back exactly
+// (TestRedrawReproducesPlots checks it).
 type dataset struct {
 	man manifest
 	// metrics are the metrics whose statistics are read from
@@ -128,15 +132,22 @@ func parseManifest(manJSON []byte) (*manifest, []sim.Params, error) {
 	return &m, params, nil
 }
 
+// drawnMetrics are the metrics whose statistics a dataset holds:
+// plotMetrics and those of the requested plots.
+func drawnMetrics(plots []manifestPlot) []string {
+	metrics := slices.Clone(plotMetrics)
+	for _, r := range plots {
+		if !slices.Contains(metrics, r.Metric) {
+			metrics = append(metrics, r.Metric)
+		}
+	}
+	return metrics
+}
+
 // newDataset returns a dataset of the manifest's points with no runs or
 // statistics read yet.
 func newDataset(m *manifest, params []sim.Params) *dataset {
-	ds := &dataset{man: *m, metrics: slices.Clone(plotMetrics)}
-	for _, r := range m.Plots {
-		if !slices.Contains(ds.metrics, r.Metric) {
-			ds.metrics = append(ds.metrics, r.Metric)
-		}
-	}
+	ds := &dataset{man: *m, metrics: drawnMetrics(m.Plots)}
 	for i := range ds.man.Points {
 		p := params[i]
 		pd := &pointData{mp: &ds.man.Points[i], params: p, leave: leaveStep(p.Events, p.Horizon), series: map[string][]summary{}}
@@ -161,6 +172,13 @@ func (ds *dataset) read(runs, agg io.Reader) error {
 	if err := ds.readAggregate(agg); err != nil {
 		return fmt.Errorf("%s: %w", aggregateName, err)
 	}
+	ds.summarize()
+	return nil
+}
+
+// summarize computes the per-point summaries of the runs and the ranking,
+// once every run and statistic is in.
+func (ds *dataset) summarize() {
 	for _, pd := range ds.points {
 		pd.cum = ds.t.summarizeValues(pd.cumRuns)
 		pd.resets = ds.t.summarizeValues(pd.resetRuns)
@@ -178,7 +196,6 @@ func (ds *dataset) read(runs, agg io.Reader) error {
 		a, b := ds.ranked[i].cum.Mean, ds.ranked[j].cum.Mean
 		return a > b || (!math.IsNaN(a) && math.IsNaN(b))
 	})
-	return nil
 }
 
 // checkManifest checks what drawing relies on.

@@ -3,11 +3,13 @@ package output
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +73,11 @@ type Writer struct {
 	sweptFields   []string
 	metricFields  []string
 
+	// drawn are the runs' totals and the statistics of the drawn metrics,
+	// kept as they are written, for Close to draw from (dataset).
+	drawn        []drawnPoint
+	drawnMetrics []int // the index in Values order of each of drawnMetrics(man.Plots)
+
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
 	t        tTable
@@ -129,6 +136,13 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	}
 	for _, m := range metrics {
 		w.metricFields = append(w.metricFields, csvField(m))
+	}
+	for _, m := range drawnMetrics(w.man.Plots) {
+		w.drawnMetrics = append(w.drawnMetrics, slices.Index(metrics, m))
+	}
+	w.drawn = make([]drawnPoint, len(plan.Points))
+	for i := range w.drawn {
+		w.drawn[i].series = make([][]summary, len(w.drawnMetrics))
 	}
 	var err error
 	runsHeader := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, plan.Swept...), runColumns...)
@@ -305,9 +319,19 @@ func endRow(b []byte) []byte { return append(b, '\r', '\n') }
 // runs.csv and its rows of timeseries.csv. Writer.Format makes it,
 // Writer.AddRows writes it.
 type Rows struct {
-	result batch.Result
-	run    []byte
-	series []byte
+	result  batch.Result
+	summary runSummary
+	run     []byte
+	series  []byte
+}
+
+// drawnPoint is what Close draws from for one design point: per run, in
+// replicate order, cumulative results, partnership resets and departures
+// (as in runs.csv), and per drawn metric the statistics of each step (as
+// in aggregate.csv).
+type drawnPoint struct {
+	cum, resets, departures []float64
+	series                  [][]summary
 }
 
 // Add writes one finished run: it is AddRows(Format(r)). Results must
@@ -342,8 +366,8 @@ func (w *Writer) Format(r batch.Result) (*Rows, error) {
 			return nil, fmt.Errorf("output: run %d: step %d is numbered %d", r.Run.Index, i, r.Steps[i].Step)
 		}
 	}
-	rows := &Rows{result: r}
-	rows.run = w.appendRun(nil, r, pt)
+	rows := &Rows{result: r, summary: summarizeRun(&pt.Params, r.Steps)}
+	rows.run = w.appendRun(nil, r, &rows.summary)
 	rows.series = w.appendSeries(make([]byte, 0, w.seriesSize(len(r.Steps))), r)
 	return rows, nil
 }
@@ -378,6 +402,10 @@ func (w *Writer) AddRows(rows *Rows) error {
 	if err := w.series.write(rows.series); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
+	d := &w.drawn[r.Run.Point]
+	d.cum = append(d.cum, rows.summary.CumulativeResults)
+	d.resets = append(d.resets, float64(rows.summary.PartnershipResets))
+	d.departures = append(d.departures, float64(rows.summary.Departures))
 	for i := range r.Steps {
 		w.vals = r.Steps[i].Values(w.vals[:0])
 		for k, v := range w.vals {
@@ -394,9 +422,8 @@ func (w *Writer) AddRows(rows *Rows) error {
 	return nil
 }
 
-// appendRun appends r's row of runs.csv to b.
-func (w *Writer) appendRun(b []byte, r batch.Result, pt *batch.Point) []byte {
-	s := summarizeRun(&pt.Params, r.Steps)
+// appendRun appends r's row of runs.csv, with its summary s, to b.
+func (w *Writer) appendRun(b []byte, r batch.Result, s *runSummary) []byte {
 	b = strconv.AppendInt(b, int64(r.Run.Index), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Run.Point), 10)
@@ -453,6 +480,13 @@ func (w *Writer) appendSeries(b []byte, r batch.Result) []byte {
 // writeAggregate writes the finished point's statistics, step by step and
 // metric by metric in MetricNames order.
 func (w *Writer) writeAggregate(pt *batch.Point) error {
+	d := &w.drawn[pt.Index]
+	for j, k := range w.drawnMetrics {
+		d.series[j] = make([]summary, len(w.acc))
+		for step := range w.acc {
+			d.series[j][step] = w.t.summarize(&w.acc[step][k])
+		}
+	}
 	b := w.aggBuf[:0]
 	for step := range w.acc {
 		for k := range w.acc[step] {
@@ -523,7 +557,7 @@ func (w *Writer) Close(end time.Time) (err error) {
 		return err
 	}
 
-	ds, err := loadFiles(man, w.runs.f.Name(), w.agg.f.Name())
+	ds, err := w.dataset(man)
 	if err != nil {
 		return err
 	}
@@ -558,6 +592,34 @@ func (w *Writer) Close(end time.Time) (err error) {
 	syncDir(w.dir)
 	w.done = true
 	return nil
+}
+
+// dataset builds what Close draws from: the encoded manifest man, the
+// plan's parameters (those man records, TestManifestParams) and the
+// numbers kept as they were written, the same Redraw reads back from the
+// files.
+func (w *Writer) dataset(man []byte) (*dataset, error) {
+	var m manifest
+	if err := json.Unmarshal(man, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	if err := checkManifest(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifestName, err)
+	}
+	params := make([]sim.Params, len(w.plan.Points))
+	for i := range w.plan.Points {
+		params[i] = w.plan.Points[i].Params
+	}
+	ds := newDataset(&m, params)
+	for i, pd := range ds.points {
+		d := &w.drawn[i]
+		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
+		for j, metric := range ds.metrics {
+			pd.series[metric] = d.series[j]
+		}
+	}
+	ds.summarize()
+	return ds, nil
 }
 
 // draw renders plots and report into temporary files of w.dir.
