@@ -221,25 +221,30 @@ type plotFile struct {
 // the files are about a third larger.
 var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
 
-// render draws f as PNG and SVG.
-func (f *figure) render() (pngData, svgData []byte, err error) {
+// renderPNG draws the figure as PNG.
+func (f *figure) renderPNG() ([]byte, error) {
 	img := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(pngDPI))
 	if err := f.paint(draw.New(img)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var pb bytes.Buffer
 	if err := pngEncoder.Encode(&pb, img.Image()); err != nil {
-		return nil, nil, fmt.Errorf("plot %s: png: %w", f.name, err)
+		return nil, fmt.Errorf("plot %s: png: %w", f.name, err)
 	}
+	return pb.Bytes(), nil
+}
+
+// renderSVG draws the figure as SVG.
+func (f *figure) renderSVG() ([]byte, error) {
 	svg := vgsvg.New(figWidth, figHeight)
 	if err := f.paint(draw.New(svg)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var sb bytes.Buffer
 	if _, err := svg.WriteTo(&sb); err != nil {
-		return nil, nil, fmt.Errorf("plot %s: svg: %w", f.name, err)
+		return nil, fmt.Errorf("plot %s: svg: %w", f.name, err)
 	}
-	return pb.Bytes(), sb.Bytes(), nil
+	return sb.Bytes(), nil
 }
 
 // paint draws the figure on c. gonum/plot panics on some inputs it

@@ -23,14 +23,18 @@ const question = "How do the initiative's results depend on how much its people 
 func render(ds *dataset) ([]plotFile, []byte, error) {
 	fs, notes := figures(ds)
 	// Figures share nothing but read-only data, so they are drawn
-	// concurrently; the results are kept in figure order.
+	// concurrently, PNG and SVG of each apart; the results are kept in
+	// figure order.
 	drawn := make([][2][]byte, len(fs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range fs {
-		g.Go(func() error {
-			pngData, svgData, err := f.render()
-			drawn[i] = [2][]byte{pngData, svgData}
+		g.Go(func() (err error) {
+			drawn[i][0], err = f.renderPNG()
+			return err
+		})
+		g.Go(func() (err error) {
+			drawn[i][1], err = f.renderSVG()
 			return err
 		})
 	}
