@@ -121,17 +121,25 @@ func (es Errors) Err() error {
 // p itself.
 func (p *Params) Specs() []Spec {
 	var s []Spec
+	p.eachSpec(func(sp Spec) { s = append(s, sp) })
+	return s
+}
+
+// eachSpec calls visit with the spec of every parameter of p, in the
+// order of Specs, without collecting them: Validate, which New calls for
+// every run of a batch, needs each spec once.
+func (p *Params) eachSpec(visit func(Spec)) {
 	fl := func(name string, v *float64, lo, hi float64, unit, doc string) {
-		s = append(s, Spec{Name: name, Type: Float, Min: lo, Max: hi, Unit: unit, Doc: doc, f: v})
+		visit(Spec{Name: name, Type: Float, Min: lo, Max: hi, Unit: unit, Doc: doc, f: v})
 	}
 	in := func(name string, v *int, lo, hi float64, unit, doc string) {
-		s = append(s, Spec{Name: name, Type: Int, Min: lo, Max: hi, Unit: unit, Doc: doc, i: v})
+		visit(Spec{Name: name, Type: Int, Min: lo, Max: hi, Unit: unit, Doc: doc, i: v})
 	}
 	bo := func(name string, v *bool, doc string) {
-		s = append(s, Spec{Name: name, Type: Bool, Doc: doc, b: v})
+		visit(Spec{Name: name, Type: Bool, Doc: doc, b: v})
 	}
 	en := func(name string, v *uint8, values []string, doc string) {
-		s = append(s, Spec{Name: name, Type: Enum, Enum: values, Doc: doc, e: v})
+		visit(Spec{Name: name, Type: Enum, Enum: values, Doc: doc, e: v})
 	}
 	const maxWeeks = 52 * 100
 
@@ -229,7 +237,6 @@ func (p *Params) Specs() []Spec {
 		fl(pre+"hire_alignment", &o.HireAlignment, 0, 1, "alignment", "mean alignment of new people")
 		fl(pre+"hire_alignment_sd", &o.HireAlignmentSD, 0, 1, "alignment", "spread of new people's alignment")
 	}
-	return s
 }
 
 // Names returns every dotted name of p, sorted.

@@ -22,12 +22,11 @@ func (p *Params) Validate() error {
 	add := func(name, problem, allowed string) {
 		errs = append(errs, &ParamError{Name: name, Problem: problem, Allowed: allowed})
 	}
-	specs := p.Specs()
-	for i := range specs {
-		if e := specs[i].check(); e != nil {
+	p.eachSpec(func(sp Spec) {
+		if e := sp.check(); e != nil {
 			errs = append(errs, e)
 		}
-	}
+	})
 
 	if len(p.Orgs) == 0 {
 		add("org", "no organizations", "a scenario needs at least two organizations")
