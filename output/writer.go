@@ -88,6 +88,10 @@ type Writer struct {
 	vals     []float64
 	aggBuf   []byte
 	done     bool
+
+	// buffers recycles the byte slices of Rows (*[]byte) from AddRows,
+	// which has written them, to Format, which fills them again.
+	buffers sync.Pool
 }
 
 // Create starts the outputs of plan in dir, creating dir if needed. Only
@@ -370,9 +374,25 @@ func (w *Writer) Format(r batch.Result) (*Rows, error) {
 		}
 	}
 	rows := &Rows{result: r, summary: summarizeRun(&pt.Params, r.Steps)}
-	rows.run = w.appendRun(nil, r, &rows.summary)
-	rows.series = w.appendSeries(make([]byte, 0, w.seriesSize(len(r.Steps))), r)
+	rows.run = w.appendRun(w.buffer(256), r, &rows.summary)
+	rows.series = w.appendSeries(w.buffer(w.seriesSize(len(r.Steps))), r)
 	return rows, nil
+}
+
+// buffer returns an empty byte slice, one that AddRows gave back if there
+// is one, else a new one of capacity size.
+func (w *Writer) buffer(size int) []byte {
+	if b, ok := w.buffers.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+// recycle gives b back for buffer to hand out again.
+func (w *Writer) recycle(b []byte) {
+	if cap(b) > 0 {
+		w.buffers.Put(&b)
+	}
 }
 
 // AddRows writes one finished run formatted by Format. Runs must arrive
@@ -405,6 +425,9 @@ func (w *Writer) AddRows(rows *Rows) error {
 	if err := w.series.write(rows.series); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
+	w.recycle(rows.run)
+	w.recycle(rows.series)
+	rows.run, rows.series = nil, nil
 	d := &w.drawn[r.Run.Point]
 	d.cum = append(d.cum, rows.summary.CumulativeResults)
 	d.resets = append(d.resets, float64(rows.summary.PartnershipResets))
