@@ -341,27 +341,35 @@ func (p *payloadReader) fail() {
 	p.b = nil
 }
 
-// uvarint reads an unsigned varint in its shortest form (a longer one,
-// which binary.AppendUvarint never writes, ends in a zero byte).
+// uvarint reads an unsigned varint in its shortest form.
 func (p *payloadReader) uvarint() uint64 {
 	v, n := binary.Uvarint(p.b)
-	if n <= 0 || n > 1 && p.b[n-1] == 0 {
-		p.fail()
+	if !p.skipVarint(n) {
 		return 0
 	}
-	p.b = p.b[n:]
 	return v
 }
 
 // varint reads a signed varint in its shortest form.
 func (p *payloadReader) varint() int64 {
 	v, n := binary.Varint(p.b)
-	if n <= 0 || n > 1 && p.b[n-1] == 0 {
-		p.fail()
+	if !p.skipVarint(n) {
 		return 0
 	}
-	p.b = p.b[n:]
 	return v
+}
+
+// skipVarint moves past a varint of n bytes (n as binary.Uvarint and
+// binary.Varint return it) and reports whether it was well formed and in
+// its shortest form: a longer one, which binary.AppendUvarint never
+// writes, ends in a zero byte.
+func (p *payloadReader) skipVarint(n int) bool {
+	if n <= 0 || n > 1 && p.b[n-1] == 0 {
+		p.fail()
+		return false
+	}
+	p.b = p.b[n:]
+	return true
 }
 
 func (p *payloadReader) uint64() uint64 {

@@ -167,9 +167,9 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 		wg.Add(1)
 		g.Go(func() (err error) {
 			defer wg.Done()
-			log := newLogWriter(pdir, attempt, w, fingerprint)
+			ckpt := newLogWriter(pdir, attempt, w, fingerprint)
 			defer func() {
-				if cerr := log.close(); err == nil && cerr != nil {
+				if cerr := ckpt.close(); err == nil && cerr != nil {
 					err = fmt.Errorf("checkpoints: %w", cerr)
 				}
 			}()
@@ -181,7 +181,7 @@ func execute[T any](ctx context.Context, dir string, plan *Plan, first, end int,
 				}
 				// A finished run is checkpointed even when ctx has
 				// been cancelled meanwhile: that is what resume needs.
-				if err := log.add(r); err != nil {
+				if err := ckpt.add(r); err != nil {
 					return err
 				}
 				v, err := prepare(*r)
