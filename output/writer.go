@@ -354,9 +354,9 @@ func (w *Writer) Add(r batch.Result) error {
 
 // Format checks that r has one metrics row per step of its point and
 // formats its rows of runs.csv and timeseries.csv, the bulk of the work
-// of writing a run. It reads only what Create set up, so, unlike the
-// Writer's other methods, it may be called from several goroutines at
-// once and while AddRows runs: a batch formats each run in the goroutine
+// of writing a run. It reads only what Create set up (and takes its
+// buffers from a sync.Pool), so, unlike the Writer's other methods, it
+// may be called from several goroutines at once and while AddRows runs: a batch formats each run in the goroutine
 // that ran it (batch.ExecutePrepared) and AddRows, which must see the
 // runs one at a time and in order, only writes the bytes and updates the
 // aggregates.
