@@ -211,8 +211,8 @@ func (w *Writer) failCreate(err error) error {
 }
 
 // tempCSV is a CSV file being written under a temporary name. Its
-// header is written by encoding/csv; its rows arrive formatted (appendRow
-// and the functions that call it).
+// header is written by encoding/csv; its rows arrive formatted (Format,
+// writeAggregate).
 type tempCSV struct {
 	f   *os.File
 	buf *bufio.Writer
@@ -356,10 +356,10 @@ func (w *Writer) Add(r batch.Result) error {
 // formats its rows of runs.csv and timeseries.csv, the bulk of the work
 // of writing a run. It reads only what Create set up (and takes its
 // buffers from a sync.Pool), so, unlike the Writer's other methods, it
-// may be called from several goroutines at once and while AddRows runs: a batch formats each run in the goroutine
-// that ran it (batch.ExecutePrepared) and AddRows, which must see the
-// runs one at a time and in order, only writes the bytes and updates the
-// aggregates.
+// may be called from several goroutines at once and while AddRows runs:
+// a batch formats each run in the goroutine that ran it
+// (batch.ExecutePrepared), and AddRows, which must see the runs one at a
+// time and in order, only writes the bytes and updates the aggregates.
 func (w *Writer) Format(r batch.Result) (*Rows, error) {
 	if r.Run.Point < 0 || r.Run.Point >= len(w.plan.Points) {
 		return nil, fmt.Errorf("output: run %d has point %d; the plan has %d", r.Run.Index, r.Run.Point, len(w.plan.Points))
