@@ -14,8 +14,8 @@ func TestGCPercent(t *testing.T) {
 		people, concurrent int
 		want               int
 	}{
-		{"default initiative, 2 workers: capped", 110, 2, maxGCPercent},
-		{"1,000 people, 16 workers: about 256 MiB", 1000, 16, 100*minHeapGoal/(baseHeap+16*1000*bytesPerPerson) - 100},
+		{"default initiative, 2 workers: about minHeapGoal", 110, 2, 100*minHeapGoal/(baseHeap+2*110*bytesPerPerson) - 100},
+		{"1,000 people, 16 workers: about minHeapGoal", 1000, 16, 100*minHeapGoal/(baseHeap+16*1000*bytesPerPerson) - 100},
 		{"bench-city, 16 workers: the default", 10_060, 16, 100},
 		{"a million people: the default", 1_004_020, 1, 100},
 	} {
@@ -23,8 +23,10 @@ func TestGCPercent(t *testing.T) {
 			t.Errorf("%s: gcPercent(%d, %d) = %d, want %d", tt.name, tt.people, tt.concurrent, got, tt.want)
 		}
 	}
-	if p := gcPercent(1000, 16); p <= 100 || p >= maxGCPercent {
-		t.Errorf("1,000 people on 16 workers: %d, want between the default and the cap", p)
+	for _, people := range []int{110, 1000} {
+		if p := gcPercent(people, 16); p <= 100 || p > maxGCPercent {
+			t.Errorf("%d people on 16 workers: %d, want above the default and at most the cap", people, p)
+		}
 	}
 }
 
@@ -36,10 +38,11 @@ func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(before)
 
 	restore := tuneGC(plan, 2, noEnv)
-	if got := debug.SetGCPercent(-1); got != maxGCPercent {
-		t.Errorf("GOGC during a batch of the default initiative = %d, want %d", got, maxGCPercent)
+	want := gcPercent(p.People(), 2)
+	if got := debug.SetGCPercent(-1); got != want {
+		t.Errorf("GOGC during a batch of the default initiative = %d, want %d", got, want)
 	}
-	debug.SetGCPercent(maxGCPercent)
+	debug.SetGCPercent(want)
 	restore()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC after the batch = %d, want the 100 it was", got)
