@@ -158,6 +158,9 @@ const (
 	recordHeader = 16
 )
 
+// numMetrics is the number of metrics of a step, len(sim.MetricNames()).
+var numMetrics = len(sim.MetricNames())
+
 // crcTable is the CRC-32C (Castagnoli) table of the records' checksums.
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -316,7 +319,7 @@ func appendCheckpoint(b []byte, fingerprint string, r *Result) []byte {
 	b = binary.AppendVarint(b, int64(r.Run.Replicate))
 	b = binary.LittleEndian.AppendUint64(b, r.Run.Seed)
 	b = binary.AppendUvarint(b, uint64(len(r.Steps)))
-	b = binary.AppendUvarint(b, uint64(len(sim.MetricNames())))
+	b = binary.AppendUvarint(b, uint64(numMetrics))
 	var vals [32]float64
 	for i := range r.Steps {
 		b = binary.AppendVarint(b, int64(r.Steps[i].Step))
@@ -409,8 +412,8 @@ func decodeCheckpoint(payload []byte, fingerprint string, want Run) (Result, err
 		return Result{}, fmt.Errorf("checkpoint of run %d: belongs to another batch", want.Index)
 	case run != want:
 		return Result{}, fmt.Errorf("checkpoint of run %d: holds run %+v, want %+v", want.Index, run, want)
-	case metrics != uint64(len(sim.MetricNames())):
-		return Result{}, fmt.Errorf("checkpoint of run %d: %d metrics per step, want %d", want.Index, metrics, len(sim.MetricNames()))
+	case metrics != uint64(numMetrics):
+		return Result{}, fmt.Errorf("checkpoint of run %d: %d metrics per step, want %d", want.Index, metrics, numMetrics)
 	case steps > uint64(len(p.b))/(1+8*metrics):
 		return Result{}, fmt.Errorf("checkpoint of run %d: %d steps do not fit in its %d bytes", want.Index, steps, len(payload))
 	}

@@ -3,7 +3,6 @@ package output
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -78,8 +77,10 @@ type Writer struct {
 
 	// drawn are the runs' totals and the statistics of the drawn metrics,
 	// kept as they are written, for Close to draw from (dataset).
-	drawn        []drawnPoint
-	drawnMetrics []int // the index in Values order of each of drawnMetrics(man.Plots)
+	drawn []drawnPoint
+	// drawnSlot is, per metric in Values order, its position in
+	// drawnMetrics(man.Plots) (and in drawnPoint.series), or -1.
+	drawnSlot []int
 
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
@@ -144,12 +145,13 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	for _, m := range metrics {
 		w.metricFields = append(w.metricFields, csvField(m))
 	}
-	for _, m := range drawnMetrics(w.man.Plots) {
-		w.drawnMetrics = append(w.drawnMetrics, slices.Index(metrics, m))
+	drawn := drawnMetrics(w.man.Plots)
+	for _, m := range metrics {
+		w.drawnSlot = append(w.drawnSlot, slices.Index(drawn, m))
 	}
 	w.drawn = make([]drawnPoint, len(plan.Points))
 	for i := range w.drawn {
-		w.drawn[i].series = make([][]summary, len(w.drawnMetrics))
+		w.drawn[i].series = make([][]summary, len(drawn))
 	}
 	var err error
 	runsHeader := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, plan.Swept...), runColumns...)
@@ -507,16 +509,16 @@ func (w *Writer) appendSeries(b []byte, r batch.Result) []byte {
 // metric by metric in MetricNames order.
 func (w *Writer) writeAggregate(pt *batch.Point) error {
 	d := &w.drawn[pt.Index]
-	for j, k := range w.drawnMetrics {
+	for j := range d.series {
 		d.series[j] = make([]summary, len(w.acc))
-		for step := range w.acc {
-			d.series[j][step] = w.t.summarize(&w.acc[step][k])
-		}
 	}
 	b := w.aggBuf[:0]
 	for step := range w.acc {
 		for k := range w.acc[step] {
 			s := w.t.summarize(&w.acc[step][k])
+			if j := w.drawnSlot[k]; j >= 0 {
+				d.series[j][step] = s
+			}
 			b = strconv.AppendInt(b, int64(pt.Index), 10)
 			b = append(b, ',')
 			b = append(b, w.strategyField[pt.Index]...)
@@ -593,7 +595,7 @@ func (w *Writer) Close(end time.Time) (err error) {
 		return err
 	}
 
-	ds, err := w.dataset(man)
+	ds, err := w.dataset()
 	if err != nil {
 		return err
 	}
@@ -633,23 +635,19 @@ func (w *Writer) Close(end time.Time) (err error) {
 	return nil
 }
 
-// dataset builds what Close draws from: the encoded manifest man, the
-// plan's parameters (those man records, TestManifestParams) and the
+// dataset builds what Close draws from: the manifest, the plan's
+// parameters (those the manifest records, TestManifestParams) and the
 // numbers kept as they were written, the same Redraw reads back from the
 // files.
-func (w *Writer) dataset(man []byte) (*dataset, error) {
-	var m manifest
-	if err := json.Unmarshal(man, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", manifestName, err)
-	}
-	if err := checkManifest(&m); err != nil {
+func (w *Writer) dataset() (*dataset, error) {
+	if err := checkManifest(&w.man); err != nil {
 		return nil, fmt.Errorf("%s: %w", manifestName, err)
 	}
 	params := make([]sim.Params, len(w.plan.Points))
 	for i := range w.plan.Points {
 		params[i] = w.plan.Points[i].Params
 	}
-	ds := newDataset(&m, params)
+	ds := newDataset(&w.man, params)
 	for i, pd := range ds.points {
 		d := &w.drawn[i]
 		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
