@@ -109,7 +109,24 @@ func (m *Model) createTies() {
 }
 
 // applyContacts applies every contact of the week to its tie (phase 3).
-func (m *Model) applyContacts() { m.forEach(m.nBlocks, (*Model).applyBlock) }
+// A contact reads the alignments, which no contact changes in this
+// phase, and reads and writes its own tie only, so contacts on different
+// ties can be applied in any order: each tie needs its own contacts in
+// proposal order, no more. With several workers each applies the
+// contacts of the ties its blocks own (applyBlock); one worker applies
+// them all in proposal order, without the ordering by owner block.
+func (m *Model) applyContacts() {
+	if m.workers > 1 {
+		m.forEach(m.nBlocks, (*Model).applyBlock)
+		return
+	}
+	for a := range m.nBlocks {
+		recs := m.recs[a]
+		for k := range recs {
+			m.applyContact(&recs[k])
+		}
+	}
+}
 
 // pullAlignments applies the alignment pulls of the week's positive
 // contacts in proposal order, then the convening's pull and cost to its
@@ -132,7 +149,8 @@ func (m *Model) pullAlignments() {
 }
 
 // planBlock draws the contacts of the week of the people of block b
-// (planContacts) and orders them by the block owning each tie.
+// (planContacts) and, for more than one worker, orders them by the block
+// owning each tie (applyContacts).
 func (m *Model) planBlock(w, b int) {
 	recs := m.recs[b][:0]
 	first, end := m.block(b)
@@ -148,6 +166,9 @@ func (m *Model) planBlock(w, b int) {
 		recs = m.workContacts(recs, i, r)
 	}
 	m.recs[b] = recs
+	if m.workers <= 1 {
+		return // applyContacts takes them in proposal order
+	}
 
 	// Counting sort by owner block (the block of the lower slot of the
 	// pair), stable, so each owner sees the contacts in proposal order.

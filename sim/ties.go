@@ -376,34 +376,49 @@ func (m *Model) sweepPeople(w, b int) {
 	first, end := m.block(b)
 	ws := m.work[w]
 	buf := ws.trust
+	drop := m.p.Trust.DropBelow
 	trustOf, kindOf := m.trust, m.kindOf
 	for i := first; i < end; i++ {
 		list := m.xadj[i]
-		if m.dirty[i] {
-			m.adj[i] = m.keepLive(m.adj[i])
-			list = m.keepLive(list)
-			m.xadj[i] = list
-		}
-		// Gather the trust of i's ties first: the loads are independent,
-		// so the processor can overlap their cache misses.
 		if cap(buf) < len(list) {
 			buf = make([]float64, 2*len(list))
 		}
 		buf = buf[:len(list)]
-		for k, e := range list {
-			buf[k] = trustOf[e.tie]
-		}
 		// The classes of ties to other organizations follow from the
 		// kinds of the two organizations (kindClass). They are looked up,
 		// not branched on, as in sweepChunk: adding 0·trust and
 		// multiplying by 1 − 0·trust leave the results unchanged, bit for
-		// bit.
+		// bit. The trust of each tie is kept in buf for the sort below.
 		crossW, memberW := &isCross[kindOf[i]], &isMember[kindOf[i]]
 		cross, prod := 0.0, 1.0
-		for x, e := range list {
-			trust, kj := buf[x], kindOf[e.other]&(numKinds-1)
-			cross += crossW[kj] * trust
-			prod *= 1 - memberW[kj]*trust
+		if m.dirty[i] {
+			// i lost a tie in this sweep: drop the edges of dropped ties
+			// while gathering, keeping the order of the others. A tie was
+			// dropped by sweepChunk exactly when its trust is below
+			// trust.drop_below, so its trust tells, without its class.
+			m.adj[i] = m.keepLive(m.adj[i])
+			n := 0
+			for _, e := range list {
+				trust := trustOf[e.tie]
+				if trust < drop {
+					continue
+				}
+				list[n], buf[n] = e, trust
+				n++
+				kj := kindOf[e.other] & (numKinds - 1)
+				cross += crossW[kj] * trust
+				prod *= 1 - memberW[kj]*trust
+			}
+			list, buf = list[:n], buf[:n]
+			m.xadj[i] = list
+		} else {
+			for x, e := range list {
+				trust := trustOf[e.tie]
+				buf[x] = trust
+				kj := kindOf[e.other] & (numKinds - 1)
+				cross += crossW[kj] * trust
+				prod *= 1 - memberW[kj]*trust
+			}
 		}
 		// Keep the list sorted by trust, strongest first, ties of equal
 		// trust in list order (insertion sort: the order changes little
