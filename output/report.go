@@ -20,14 +20,18 @@ const question = "How do the initiative's results depend on how much its people 
 
 // render draws every figure of ds as PNG and SVG and the report that
 // shows them. Writer.Close and Redraw both call it.
-func render(ds *dataset) ([]plotFile, []byte, error) {
+func render(ds *dataset, workers int) ([]plotFile, []byte, error) {
 	fs, notes := figures(ds)
 	// Figures share nothing but read-only data, so they are drawn
-	// concurrently, PNG and SVG of each apart; the results are kept in
-	// figure order.
+	// concurrently, PNG and SVG of each apart, on up to workers
+	// goroutines (at most GOMAXPROCS; 0 or less: GOMAXPROCS); the results
+	// are kept in figure order.
 	drawn := make([][2][]byte, len(fs))
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	if n := runtime.GOMAXPROCS(0); workers <= 0 || workers > n {
+		workers = n
+	}
+	g.SetLimit(workers)
 	for i, f := range fs {
 		g.Go(func() (err error) {
 			drawn[i][0], err = f.renderPNG()

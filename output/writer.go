@@ -42,8 +42,11 @@ type Meta struct {
 	ScenarioFile string
 	// Command is the command line, program name first.
 	Command []string
-	// Workers is the number of concurrent runs; it does not change any
-	// number in the outputs.
+	// Workers is the number of goroutines that run the batch, recorded in
+	// the manifest; it does not change any number in the outputs. Close
+	// draws the plots on as many goroutines (at most GOMAXPROCS; 0 or
+	// less: GOMAXPROCS), so that a batch told to use N CPUs uses no more
+	// to draw.
 	Workers int
 	// Start is when the batch started.
 	Start time.Time
@@ -81,6 +84,10 @@ type Writer struct {
 	// drawnSlot is, per metric in Values order, its position in
 	// drawnMetrics(man.Plots) (and in drawnPoint.series), or -1.
 	drawnSlot []int
+
+	// drawers is how many figures Close draws at once (render); 0 or
+	// less: GOMAXPROCS.
+	drawers int
 
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
@@ -129,6 +136,7 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 		plan:         plan,
 		man:          newManifest(plan, meta),
 		scenarioText: append([]byte(nil), meta.ScenarioText...),
+		drawers:      meta.Workers,
 		nMetrics:     len(sim.MetricNames()),
 	}
 	metrics := sim.MetricNames()
@@ -581,25 +589,38 @@ func (w *Writer) Close(end time.Time) (err error) {
 	}()
 	waitCSV := sync.OnceValue(func() error { return <-csvErr })
 	defer waitCSV()
+	// The manifest (hundreds of kB of JSON for a big batch) is encoded
+	// while the plots are drawn: nothing else reads the encoding.
 	w.man.Invocation.End = batch.FormatTime(end)
-	man, err := encodeManifest(&w.man)
-	if err != nil {
-		return err
+	type encoded struct {
+		data []byte
+		err  error
 	}
-	manTemp, err := w.writeTemp(manifestName, man)
-	if err != nil {
-		return err
-	}
-	scenTemp, err := w.writeTemp(scenarioCopyName, w.scenarioText)
-	if err != nil {
-		return err
-	}
+	manCh := make(chan encoded, 1)
+	go func() {
+		data, err := encodeManifest(&w.man)
+		manCh <- encoded{data, err}
+	}()
+	waitMan := sync.OnceValue(func() encoded { return <-manCh })
+	defer waitMan()
 
 	ds, err := w.dataset()
 	if err != nil {
 		return err
 	}
 	plotsTemp, reportTemp, err := w.draw(ds)
+	if err != nil {
+		return err
+	}
+	man := waitMan()
+	if man.err != nil {
+		return man.err
+	}
+	manTemp, err := w.writeTemp(manifestName, man.data)
+	if err != nil {
+		return err
+	}
+	scenTemp, err := w.writeTemp(scenarioCopyName, w.scenarioText)
 	if err != nil {
 		return err
 	}
@@ -661,7 +682,7 @@ func (w *Writer) dataset() (*dataset, error) {
 
 // draw renders plots and report into temporary files of w.dir.
 func (w *Writer) draw(ds *dataset) (plotsTemp, reportTemp string, err error) {
-	plots, report, err := render(ds)
+	plots, report, err := render(ds, w.drawers)
 	if err != nil {
 		return "", "", err
 	}
