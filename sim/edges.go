@@ -10,10 +10,19 @@ import "sort"
 // once the run's degree distribution has settled, a step allocates
 // nothing (docs/PERFORMANCE.md). The √2 steps keep the unused tail of a
 // list to about a sixth of its block on average.
+//
+// Blocks returned by lists that grew or whose person left wait for a list
+// of their class; those of the small classes that every list passes
+// through while the network forms would wait for good, a fifth of a run's
+// memory. So once the free blocks hold more than a quarter as many edges
+// as the lists, compact moves every list into fresh slabs and lets the
+// old ones go (Model.compactEdges).
 type edgeArena struct {
 	free      [][][]edge // per class: blocks returned for reuse, length 0
 	slab      [][]edge   // per class: the unused rest of its current slab
 	slabEdges int        // edges per slab of small blocks (maxSlabEdges if 0)
+	freeEdges int        // edges in the blocks of free
+	usedEdges int        // edges in the blocks handed out and not returned
 }
 
 // maxSlabEdges is the number of edges in a slab of small blocks (16 KiB)
@@ -46,18 +55,16 @@ func (a *edgeArena) get(c int) []edge {
 		a.free = append(a.free, nil)
 		a.slab = append(a.slab, nil)
 	}
+	size := edgeClassSize[c]
+	a.usedEdges += size
 	if n := len(a.free[c]); n > 0 {
 		b := a.free[c][n-1]
 		a.free[c] = a.free[c][:n-1]
+		a.freeEdges -= size
 		return b
 	}
-	size := edgeClassSize[c]
 	if len(a.slab[c]) < size {
-		per := a.slabEdges
-		if per == 0 {
-			per = maxSlabEdges
-		}
-		a.slab[c] = make([]edge, max(size, per/size*size))
+		a.slab[c] = make([]edge, max(size, a.perSlab()/size*size))
 	}
 	b := a.slab[c][0:0:size]
 	a.slab[c] = a.slab[c][size:]
@@ -72,6 +79,49 @@ func (a *edgeArena) put(list []edge) {
 	}
 	c := edgeClass(cap(list))
 	a.free[c] = append(a.free[c], list[:0])
+	a.freeEdges += cap(list)
+	a.usedEdges -= cap(list)
+}
+
+// perSlab returns the number of edges in a slab of small blocks.
+func (a *edgeArena) perSlab() int {
+	if a.slabEdges == 0 {
+		return maxSlabEdges
+	}
+	return a.slabEdges
+}
+
+// compactMinEdges is the least number of edges in free blocks (64 KiB)
+// that makes compacting worth it: the small initiatives of a batch of
+// many runs never need it, and it would only add to their garbage.
+const compactMinEdges = 8192
+
+// wasteful reports whether the free blocks hold more than a quarter as
+// many edges as the blocks in use, and more than compactMinEdges.
+func (a *edgeArena) wasteful() bool {
+	return a.freeEdges > max(a.usedEdges/4, compactMinEdges)
+}
+
+// compact moves the lists of adj and xadj, person by person, into blocks
+// of the same classes carved from fresh slabs, and forgets the free
+// blocks and the old slabs, which the garbage collector then frees: no
+// list may be held elsewhere. The lists keep their contents, order and
+// capacity, so that nothing the model computes can tell.
+func (a *edgeArena) compact(adj, xadj [][]edge) {
+	fresh := edgeArena{slabEdges: a.slabEdges}
+	move := func(l []edge) []edge {
+		if cap(l) == 0 {
+			return l
+		}
+		b := fresh.get(edgeClass(cap(l)))[:len(l)]
+		copy(b, l)
+		return b
+	}
+	for i := range adj {
+		adj[i] = move(adj[i])
+		xadj[i] = move(xadj[i])
+	}
+	*a = fresh
 }
 
 // push appends e to *list, moving the list to a block of the next class

@@ -2,3 +2,13 @@ package sim
 
 // ScaledCity is scaledCity for the tests of package sim_test.
 var ScaledCity = scaledCity
+
+// MemoryParts is memoryParts for the tests of package sim_test: the name
+// and the bytes of each part of m's memory.
+func MemoryParts(m *Model) (names []string, bytes []int) {
+	for _, p := range memoryParts(m) {
+		names = append(names, p.name)
+		bytes = append(bytes, p.bytes)
+	}
+	return names, bytes
+}

@@ -276,8 +276,10 @@ func (m *Model) decayTies() {
 // sweepLists runs sweepPeople over the person blocks.
 func (m *Model) sweepLists() { m.forEach(m.nBlocks, (*Model).sweepPeople) }
 
-// freeDropped lets the lists that lost ties move to smaller blocks and
-// returns the dropped ties' entries to the pool, in pool order.
+// freeDropped lets the lists that lost ties move to smaller blocks,
+// returns the dropped ties' entries to the pool, in pool order, and
+// compacts the adjacency lists when the arena holds too many free blocks
+// (edgeArena.compact).
 func (m *Model) freeDropped() {
 	for c := range m.chunks[:m.nChunks] {
 		for _, id := range m.chunks[c].drops {
@@ -292,6 +294,9 @@ func (m *Model) freeDropped() {
 			t.a, t.b = -1, -1
 			m.free = append(m.free, id)
 		}
+	}
+	if m.edges.wasteful() {
+		m.edges.compact(m.adj, m.xadj)
 	}
 }
 
