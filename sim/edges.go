@@ -15,11 +15,12 @@ import "sort"
 // of their class; those of the small classes that every list passes
 // through while the network forms would wait for good, a fifth of a run's
 // memory. So once the free blocks hold more than a quarter as many edges
-// as the lists, compact moves every list into fresh slabs and lets the
-// old ones go (Model.compactEdges).
+// as the lists, compact moves the lists of the classes with too many free
+// blocks into fresh slabs and lets the old ones go (Model.freeDropped).
 type edgeArena struct {
 	free      [][][]edge // per class: blocks returned for reuse, length 0
 	slab      [][]edge   // per class: the unused rest of its current slab
+	used      []int      // per class: blocks handed out and not returned
 	slabEdges int        // edges per slab of small blocks (maxSlabEdges if 0)
 	freeEdges int        // edges in the blocks of free
 	usedEdges int        // edges in the blocks handed out and not returned
@@ -54,8 +55,10 @@ func (a *edgeArena) get(c int) []edge {
 	for len(a.free) <= c {
 		a.free = append(a.free, nil)
 		a.slab = append(a.slab, nil)
+		a.used = append(a.used, 0)
 	}
 	size := edgeClassSize[c]
+	a.used[c]++
 	a.usedEdges += size
 	if n := len(a.free[c]); n > 0 {
 		b := a.free[c][n-1]
@@ -79,6 +82,7 @@ func (a *edgeArena) put(list []edge) {
 	}
 	c := edgeClass(cap(list))
 	a.free[c] = append(a.free[c], list[:0])
+	a.used[c]--
 	a.freeEdges += cap(list)
 	a.usedEdges -= cap(list)
 }
@@ -102,18 +106,38 @@ func (a *edgeArena) wasteful() bool {
 	return a.freeEdges > max(a.usedEdges/4, compactMinEdges)
 }
 
-// compact moves the lists of adj and xadj, person by person, into blocks
-// of the same classes carved from fresh slabs, and forgets the free
-// blocks and the old slabs, which the garbage collector then frees: no
-// list may be held elsewhere. The lists keep their contents, order and
-// capacity, so that nothing the model computes can tell.
+// compact moves the lists of adj and xadj that belong to a class with
+// more than a quarter as many free blocks as blocks in use, person by
+// person, into blocks of that class carved from fresh slabs, and forgets
+// that class's free blocks and old slabs, which the garbage collector
+// then frees: no list may be held elsewhere. The other classes, where
+// blocks are reused as fast as they are returned, stay as they are, so
+// that a compaction allocates no more than it must. The lists keep their
+// contents, order and capacity, so that nothing the model computes can
+// tell.
 func (a *edgeArena) compact(adj, xadj [][]edge) {
-	fresh := edgeArena{slabEdges: a.slabEdges}
+	moving := make([]bool, len(a.free))
+	any := false
+	for c := range a.free {
+		if moving[c] = 4*len(a.free[c]) > a.used[c]; moving[c] {
+			any = true
+			a.freeEdges -= len(a.free[c]) * edgeClassSize[c]
+			a.usedEdges -= a.used[c] * edgeClassSize[c]
+			a.free[c], a.slab[c], a.used[c] = nil, nil, 0
+		}
+	}
+	if !any {
+		return
+	}
 	move := func(l []edge) []edge {
 		if cap(l) == 0 {
 			return l
 		}
-		b := fresh.get(edgeClass(cap(l)))[:len(l)]
+		c := edgeClass(cap(l))
+		if !moving[c] {
+			return l
+		}
+		b := a.get(c)[:len(l)]
 		copy(b, l)
 		return b
 	}
@@ -121,7 +145,6 @@ func (a *edgeArena) compact(adj, xadj [][]edge) {
 		adj[i] = move(adj[i])
 		xadj[i] = move(xadj[i])
 	}
-	*a = fresh
 }
 
 // push appends e to *list, moving the list to a block of the next class

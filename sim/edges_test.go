@@ -8,8 +8,9 @@ import (
 // TestEdgeArenaCompact fills an arena the way a forming network does
 // (lists growing through the classes, some emptied and returned), then
 // compacts it: every list keeps its contents, order and capacity, no two
-// lists share storage, the free blocks are gone, the counts of free and
-// used edges stay true, and the lists grow as before afterwards.
+// lists share storage, the classes with too many free blocks have none
+// left and the others keep theirs, the counts of free and used edges stay
+// true, and the lists grow as before afterwards.
 func TestEdgeArenaCompact(t *testing.T) {
 	const n = 300
 	a := newEdgeArena(n)
@@ -43,6 +44,15 @@ func TestEdgeArenaCompact(t *testing.T) {
 		return c
 	}
 	wantCapA, wantCapX := caps(adj), caps(xadj)
+	var moved []int // the classes with more than a quarter free
+	for c := range a.free {
+		if 4*len(a.free[c]) > a.used[c] {
+			moved = append(moved, c)
+		}
+	}
+	if len(moved) == 0 || len(moved) == len(a.free) {
+		t.Fatalf("classes to move: %v of %d; the test should have some of each", moved, len(a.free))
+	}
 
 	a.compact(adj, xadj)
 
@@ -52,13 +62,23 @@ func TestEdgeArenaCompact(t *testing.T) {
 	if !reflect.DeepEqual(caps(adj), wantCapA) || !reflect.DeepEqual(caps(xadj), wantCapX) {
 		t.Fatal("compact changed the capacity of a list")
 	}
-	if a.freeEdges != 0 || a.wasteful() {
-		t.Errorf("after compact: %d free edges, wasteful %v", a.freeEdges, a.wasteful())
+	if a.wasteful() {
+		t.Errorf("after compact: %d free edges for %d in use, still wasteful", a.freeEdges, a.usedEdges)
 	}
-	for c := range a.free {
+	for _, c := range moved {
 		if len(a.free[c]) != 0 {
 			t.Errorf("class %d keeps %d free blocks", c, len(a.free[c]))
 		}
+	}
+	free := 0
+	for c := range a.free {
+		free += len(a.free[c]) * edgeClassSize[c]
+		if 4*len(a.free[c]) > a.used[c] {
+			t.Errorf("class %d: %d free blocks for %d in use", c, len(a.free[c]), a.used[c])
+		}
+	}
+	if free != a.freeEdges {
+		t.Errorf("%d edges in free blocks, the arena counts %d", free, a.freeEdges)
 	}
 	if got := sumCaps(adj) + sumCaps(xadj); got != a.usedEdges {
 		t.Errorf("after: %d edges in lists' blocks, the arena counts %d", got, a.usedEdges)
@@ -119,9 +139,29 @@ func TestCompactingChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	moved := 0 // lists that compact moved
 	for s := range p.Horizon {
 		a, b := plain.Advance(), compacted.Advance()
+		before := make([]*edge, 0, 2*len(compacted.adj))
+		for i := range compacted.adj {
+			for _, l := range [][]edge{compacted.adj[i], compacted.xadj[i]} {
+				if cap(l) > 0 {
+					before = append(before, &l[:1][0])
+				}
+			}
+		}
 		compacted.edges.compact(compacted.adj, compacted.xadj)
+		k := 0
+		for i := range compacted.adj {
+			for _, l := range [][]edge{compacted.adj[i], compacted.xadj[i]} {
+				if cap(l) > 0 {
+					if &l[:1][0] != before[k] {
+						moved++
+					}
+					k++
+				}
+			}
+		}
 		if a != b {
 			t.Fatalf("step %d: metrics differ after compacting:\n%+v\n%+v", s, a, b)
 		}
@@ -132,4 +172,8 @@ func TestCompactingChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if moved < 1000 {
+		t.Errorf("compact moved %d lists in %d steps: too few for the test to mean anything", moved, p.Horizon)
+	}
+	t.Logf("compact moved %d lists in %d steps", moved, p.Horizon)
 }
