@@ -117,16 +117,16 @@ func (a *edgeArena) wasteful() bool {
 // tell.
 func (a *edgeArena) compact(adj, xadj [][]edge) {
 	moving := make([]bool, len(a.free))
-	any := false
+	some := false
 	for c := range a.free {
 		if moving[c] = 4*len(a.free[c]) > a.used[c]; moving[c] {
-			any = true
+			some = true
 			a.freeEdges -= len(a.free[c]) * edgeClassSize[c]
 			a.usedEdges -= a.used[c] * edgeClassSize[c]
 			a.free[c], a.slab[c], a.used[c] = nil, nil, 0
 		}
 	}
-	if !any {
+	if !some {
 		return
 	}
 	move := func(l []edge) []edge {
