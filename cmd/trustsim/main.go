@@ -23,7 +23,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustsim/trustsim/sim"
 	"io"
 	"os"
 	"os/signal"
@@ -34,6 +33,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trustsim/trustsim/scenarios"
+	"github.com/trustsim/trustsim/sim"
 )
 
 // Exit statuses of trustsim.
