@@ -22,16 +22,21 @@ func BenchmarkStep(b *testing.B) { benchSteps(b, sim.ScaledCity(60)) }
 // BenchmarkBenchCity is BenchmarkStep on the bundled bench-city scenario
 // itself (scenarios/bundled/bench-city.toml: 9,984 people, a larger share
 // of them in nonprofits and fewer in the community than scaledCity(60)).
-func BenchmarkBenchCity(b *testing.B) {
+func BenchmarkBenchCity(b *testing.B) { benchSteps(b, benchCity(b)) }
+
+// benchCity returns the parameters of the bundled bench-city scenario
+// (one design point, one replicate).
+func benchCity(tb testing.TB) sim.Params {
+	tb.Helper()
 	s, err := scenarios.Load("bench-city")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	plan, err := s.Plan()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	benchSteps(b, plan.Points[0].Params)
+	return plan.Points[0].Params
 }
 
 // benchSteps times weekly steps of p after 200 weeks of warm-up, starting

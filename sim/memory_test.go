@@ -3,7 +3,6 @@ package sim_test
 import (
 	"testing"
 
-	"github.com/trustsim/trustsim/scenarios"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -19,15 +18,7 @@ func TestMemoryPerPerson(t *testing.T) {
 	if raceEnabled {
 		t.Skip("200 weeks of 10,000 people take 16 s under the race detector, which has nothing to find here")
 	}
-	s, err := scenarios.Load("bench-city")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := s.Plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := sim.New(plan.Points[0].Params, 1)
+	m, err := sim.New(benchCity(t), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
