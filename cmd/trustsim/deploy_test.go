@@ -517,7 +517,7 @@ func TestCIRunsTheNonRaceTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []struct{ pkg, test string }{
-		{"./scenarios", "TestDefaultIsQuick"},
+		{"./sim", "TestMemoryPerPerson"},
 		{"./cmd/trustsim", "TestRunDefaultAsIs"},
 		{"./cmd/trustsim", "TestEveryBundledScenarioRuns"},
 	}
