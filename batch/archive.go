@@ -2,9 +2,10 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"encoding/gob"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -23,14 +25,18 @@ const (
 	// It is written last: a directory with one holds a finished shard.
 	ShardManifestName = "shard.json"
 	// ShardArchiveName is the results archive: the full per-step metrics
-	// of every run of the shard, in run-index order, as a gzip-compressed
-	// encoding/gob stream.
-	ShardArchiveName = "results.gob.gz"
+	// of every run of the shard, in run-index order (ShardWriter).
+	ShardArchiveName = "results.bin.gz"
 )
 
 // shardFormat changes whenever the shard manifest or archive layout
 // changes, so that shards of an incompatible trustsim are refused.
-const shardFormat = 1
+// Format 1 was a single encoding/gob stream in one gzip member.
+const shardFormat = 2
+
+// maxArchiveRecord bounds the length of one record of an archive that
+// ReplayShard accepts (a run of 10,000 weeks takes about 2.2 MB).
+const maxArchiveRecord = 1 << 30
 
 // ErrNotShard is returned (wrapped) by ReadShardManifest for a directory
 // that holds neither a finished nor an unfinished shard.
@@ -112,21 +118,70 @@ type archiveHeader struct {
 	EndRun      int
 }
 
+// appendHeader appends the payload of h's record to b.
+func appendHeader(b []byte, h archiveHeader) []byte {
+	b = binary.AppendUvarint(b, uint64(h.Format))
+	b = binary.AppendUvarint(b, uint64(len(h.Fingerprint)))
+	b = append(b, h.Fingerprint...)
+	for _, v := range []int{h.Shard.Index, h.Shard.Count, h.FirstRun, h.EndRun} {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	return b
+}
+
+// decodeHeader decodes the payload of a header record.
+func decodeHeader(payload []byte) (archiveHeader, error) {
+	p := payloadReader{b: payload}
+	h := archiveHeader{Format: int(p.uvarint())}
+	h.Fingerprint = string(p.bytes(p.uvarint()))
+	h.Shard = Shard{Index: int(p.varint()), Count: int(p.varint())}
+	h.FirstRun, h.EndRun = int(p.varint()), int(p.varint())
+	if p.err != nil || len(p.b) != 0 {
+		return archiveHeader{}, errors.New("truncated or malformed")
+	}
+	return h, nil
+}
+
 // ShardWriter writes the results of one shard into its directory: the
 // archive is streamed to a temporary file as results arrive, and Close
 // publishes it with the manifest. Nothing under the final names changes
 // before Close.
+//
+// The archive is a sequence of gzip members, which gzip readers read as
+// one stream (RFC 1952, 2.2): the first holds a header naming the batch
+// and the shard, each of the others one run. Decompressed, each is a
+// record: its length as a uvarint, then its payload; a run's payload is
+// laid out as a checkpoint's (appendCheckpoint: the batch's fingerprint,
+// the run, and every step's metrics as exact float64 bits). Because each
+// run is a member of its own, Prepare can encode and compress runs on
+// many goroutines at once, leaving AddPrepared, which sees the runs in
+// order, only the writing.
 type ShardWriter struct {
 	dir  string
 	man  ShardManifest
 	f    *os.File
 	buf  *bufio.Writer
-	zw   *gzip.Writer
-	enc  *gob.Encoder
 	sum  hash.Hash
 	size *countingWriter
 	next int
 	done bool
+
+	// compressors recycles gzip writers (*gzip.Writer), payloads the
+	// buffers runs are encoded into and members those they are
+	// compressed into (*[]byte), between the goroutines that call
+	// Prepare and AddPrepared.
+	compressors sync.Pool
+	payloads    sync.Pool
+	members     sync.Pool
+}
+
+// ShardRun is one run of a shard encoded and compressed for its archive
+// by ShardWriter.Prepare, for ShardWriter.AddPrepared.
+type ShardRun struct {
+	// Index is the run's index in the batch.
+	Index int
+	// member is the run's gzip member, which AddPrepared recycles.
+	member *[]byte
 }
 
 // countingWriter counts the bytes written through it.
@@ -172,16 +227,75 @@ func CreateShard(dir string, plan *Plan, m ShardManifest) (*ShardWriter, error) 
 	w := &ShardWriter{dir: dir, man: m, f: f, sum: sha256.New(), next: m.FirstRun}
 	w.size = &countingWriter{w: io.MultiWriter(f, w.sum)}
 	w.buf = bufio.NewWriterSize(w.size, 1<<16)
-	// BestSpeed: the archive is a few times smaller than the raw metrics
-	// at a cost of well under a millisecond per run, far below what a run
-	// takes; better levels buy little on floating-point data.
-	w.zw, _ = gzip.NewWriterLevel(w.buf, gzip.BestSpeed)
-	w.enc = gob.NewEncoder(w.zw)
-	if err := w.enc.Encode(archiveHeader{shardFormat, m.Fingerprint, s, m.FirstRun, m.EndRun}); err != nil {
+	header, err := w.member(appendHeader(nil, archiveHeader{shardFormat, m.Fingerprint, s, m.FirstRun, m.EndRun}))
+	if err == nil {
+		_, err = w.buf.Write(*header)
+	}
+	if err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("write shard archive: %w", err)
 	}
 	return w, nil
+}
+
+// member returns the gzip member that holds the record of payload. It is
+// safe for concurrent use.
+func (w *ShardWriter) member(payload []byte) (*[]byte, error) {
+	bp, _ := w.members.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	out := bytes.NewBuffer((*bp)[:0])
+	zw, _ := w.compressors.Get().(*gzip.Writer)
+	if zw == nil {
+		// BestSpeed: the archive is a few times smaller than the raw
+		// metrics at a cost of well under a millisecond per run, far
+		// below what a run takes; better levels buy little on
+		// floating-point data.
+		zw, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
+	} else {
+		zw.Reset(out)
+	}
+	var n [binary.MaxVarintLen64]byte
+	_, err := zw.Write(n[:binary.PutUvarint(n[:], uint64(len(payload)))])
+	if err == nil {
+		_, err = zw.Write(payload)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	w.compressors.Put(zw)
+	*bp = out.Bytes()
+	return bp, err
+}
+
+// Prepare encodes and compresses run r for the archive. It is safe for
+// concurrent use, also with AddPrepared: ExecuteShardPrepared calls it on
+// the goroutine that ran r.
+func (w *ShardWriter) Prepare(r Result) (ShardRun, error) {
+	bp, _ := w.payloads.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	*bp = appendCheckpoint((*bp)[:0], w.man.Fingerprint, &r)
+	m, err := w.member(*bp)
+	w.payloads.Put(bp)
+	if err != nil {
+		return ShardRun{}, fmt.Errorf("shard archive: run %d: %w", r.Run.Index, err)
+	}
+	return ShardRun{Index: r.Run.Index, member: m}, nil
+}
+
+// ArchivedSize returns the bytes run r takes in the archive of a shard of
+// the batch with this fingerprint (for estimates: trustsim plan).
+func ArchivedSize(fingerprint string, r Result) (int, error) {
+	var w ShardWriter
+	w.man.Fingerprint = fingerprint
+	sr, err := w.Prepare(r)
+	if err != nil {
+		return 0, err
+	}
+	return len(*sr.member), nil
 }
 
 // removeStaleTemporaries removes the temporary files of a ShardWriter
@@ -204,18 +318,34 @@ func removeStaleTemporaries(dir string) error {
 	return nil
 }
 
-// Add appends a finished run. Runs must arrive in run-index order and
-// belong to the shard, as ExecuteShard delivers them.
+// Add appends a finished run: Prepare, then AddPrepared. Runs must arrive
+// in run-index order and belong to the shard, as ExecuteShard delivers
+// them.
 func (w *ShardWriter) Add(r Result) error {
 	if w.done {
 		return errors.New("shard archive: Add after Close or Abort")
 	}
-	if r.Run.Index != w.next || w.next >= w.man.EndRun {
-		return fmt.Errorf("shard archive: got run %d, want run %d of runs %d to %d", r.Run.Index, w.next, w.man.FirstRun, w.man.EndRun-1)
+	sr, err := w.Prepare(r)
+	if err != nil {
+		return err
 	}
-	if err := w.enc.Encode(r); err != nil {
-		return fmt.Errorf("shard archive: run %d: %w", r.Run.Index, err)
+	return w.AddPrepared(sr)
+}
+
+// AddPrepared appends a run that Prepare encoded, and recycles its
+// buffer: r must not be used again. Runs must arrive in run-index order
+// and belong to the shard, as ExecuteShardPrepared delivers them.
+func (w *ShardWriter) AddPrepared(r ShardRun) error {
+	if w.done {
+		return errors.New("shard archive: Add after Close or Abort")
 	}
+	if r.Index != w.next || w.next >= w.man.EndRun {
+		return fmt.Errorf("shard archive: got run %d, want run %d of runs %d to %d", r.Index, w.next, w.man.FirstRun, w.man.EndRun-1)
+	}
+	if _, err := w.buf.Write(*r.member); err != nil {
+		return fmt.Errorf("shard archive: run %d: %w", r.Index, err)
+	}
+	w.members.Put(r.member)
 	w.next++
 	return nil
 }
@@ -238,9 +368,6 @@ func (w *ShardWriter) Close(end time.Time) (err error) {
 	}()
 	if w.next != w.man.EndRun {
 		return fmt.Errorf("%d of the shard's %d runs written", w.next-w.man.FirstRun, w.man.EndRun-w.man.FirstRun)
-	}
-	if err := w.zw.Close(); err != nil {
-		return err
 	}
 	if err := w.buf.Flush(); err != nil {
 		return err
@@ -403,9 +530,37 @@ func ReplayShard(dir string, m *ShardManifest, plan *Plan, sink func(Result) err
 	if err != nil {
 		return bad("%v", err)
 	}
-	dec := gob.NewDecoder(zr)
-	var h archiveHeader
-	if err := dec.Decode(&h); err != nil {
+	// The members read as one stream; the reader checks each member's
+	// CRC-32 and length as it reaches its end.
+	records := bufio.NewReaderSize(zr, 1<<16)
+	var payload []byte
+	next := func() error {
+		n, err := binary.ReadUvarint(records)
+		if err != nil {
+			return err
+		}
+		if n > maxArchiveRecord {
+			return fmt.Errorf("a record of %d bytes", n)
+		}
+		if uint64(cap(payload)) < n {
+			payload = make([]byte, n)
+		}
+		payload = payload[:n]
+		if _, err := io.ReadFull(records, payload); err != nil {
+			return fmt.Errorf("a record cut short: %w", err)
+		}
+		// Look ahead so that the reader reaches the end of the record's
+		// member and checks its trailer before the record is used.
+		if _, err := records.Peek(1); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		return nil
+	}
+	if err := next(); err != nil {
+		return bad("header: %v", err)
+	}
+	h, err := decodeHeader(payload)
+	if err != nil {
 		return bad("header: %v", err)
 	}
 	if want := (archiveHeader{shardFormat, m.Fingerprint, m.Shard(), m.FirstRun, m.EndRun}); h != want {
@@ -416,25 +571,23 @@ func ReplayShard(dir string, m *ShardManifest, plan *Plan, sink func(Result) err
 		return bad("runs up to %d, the plan has %d", m.EndRun-1, plan.NumRuns())
 	}
 	for i := m.FirstRun; i < m.EndRun; i++ {
-		var r Result
-		if err := dec.Decode(&r); err != nil {
+		if err := next(); err != nil {
 			return bad("run %d: %v", i, err)
 		}
-		if want := plan.Run(i); r.Run != want {
-			return bad("holds run %+v where run %+v belongs", r.Run, want)
+		r, err := decodeCheckpoint(payload, m.Fingerprint, plan.Run(i))
+		if err != nil {
+			return bad("%v", err)
 		}
 		if err := sink(r); err != nil {
 			return err
 		}
 	}
-	var extra Result
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return bad("more than the manifest's %d runs", m.EndRun-m.FirstRun)
-	}
-	// Read to the end so that the gzip trailer (CRC and length) is
-	// checked.
-	if _, err := io.Copy(io.Discard, zr); err != nil {
-		return bad("%v", err)
+	// The stream must end here, every member's trailer checked.
+	if err := next(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return bad("more than the manifest's %d runs", m.EndRun-m.FirstRun)
+		}
+		return bad("after the last run: %v", err)
 	}
 	return nil
 }

@@ -405,17 +405,17 @@ func decodeCheckpoint(payload []byte, fingerprint string, want Run) (Result, err
 	steps, metrics := p.uvarint(), p.uvarint()
 	switch {
 	case p.err != nil:
-		return Result{}, fmt.Errorf("checkpoint of run %d: %w", want.Index, p.err)
+		return Result{}, fmt.Errorf("record of run %d: %w", want.Index, p.err)
 	case version != checkpointVersion:
-		return Result{}, fmt.Errorf("checkpoint of run %d: layout version %d, want %d", want.Index, version, checkpointVersion)
+		return Result{}, fmt.Errorf("record of run %d: layout version %d, want %d", want.Index, version, checkpointVersion)
 	case string(fp) != fingerprint:
-		return Result{}, fmt.Errorf("checkpoint of run %d: belongs to another batch", want.Index)
+		return Result{}, fmt.Errorf("record of run %d: belongs to another batch", want.Index)
 	case run != want:
-		return Result{}, fmt.Errorf("checkpoint of run %d: holds run %+v, want %+v", want.Index, run, want)
+		return Result{}, fmt.Errorf("record of run %d: holds run %+v, want %+v", want.Index, run, want)
 	case metrics != uint64(numMetrics):
-		return Result{}, fmt.Errorf("checkpoint of run %d: %d metrics per step, want %d", want.Index, metrics, numMetrics)
+		return Result{}, fmt.Errorf("record of run %d: %d metrics per step, want %d", want.Index, metrics, numMetrics)
 	case steps > uint64(len(p.b))/(1+8*metrics):
-		return Result{}, fmt.Errorf("checkpoint of run %d: %d steps do not fit in its %d bytes", want.Index, steps, len(payload))
+		return Result{}, fmt.Errorf("record of run %d: %d steps do not fit in its %d bytes", want.Index, steps, len(payload))
 	}
 	r := Result{Run: run, Steps: make([]sim.Metrics, steps)}
 	vals := make([]float64, metrics)
@@ -429,7 +429,7 @@ func decodeCheckpoint(payload []byte, fingerprint string, want Run) (Result, err
 		}
 	}
 	if p.err != nil || len(p.b) != 0 {
-		return Result{}, fmt.Errorf("checkpoint of run %d: steps truncated or malformed", want.Index)
+		return Result{}, fmt.Errorf("record of run %d: steps truncated or malformed", want.Index)
 	}
 	return r, nil
 }
@@ -443,7 +443,7 @@ func readCheckpoint(rec record, fingerprint string, want Run) (Result, error) {
 	defer f.Close()
 	payload := make([]byte, rec.length)
 	if _, err := f.ReadAt(payload, rec.offset); err != nil {
-		return Result{}, fmt.Errorf("checkpoint of run %d: %w", want.Index, err)
+		return Result{}, fmt.Errorf("record of run %d: %w", want.Index, err)
 	}
 	return decodeCheckpoint(payload, fingerprint, want)
 }

@@ -96,9 +96,18 @@ func ShardFingerprint(fingerprint string, s Shard) string {
 // under ShardFingerprint(fingerprint, s), so opt.Resume continues an
 // interrupted shard exactly as it continues a batch.
 func ExecuteShard(ctx context.Context, dir string, plan *Plan, s Shard, fingerprint string, opt Options, sink func(Result) error) error {
+	return ExecuteShardPrepared(ctx, dir, plan, s, fingerprint, opt, same, sink)
+}
+
+// ExecuteShardPrepared is ExecuteShard with the work on each result split
+// in two, as ExecutePrepared splits Execute's: prepare runs on the
+// goroutine that ran the run, sink sees the prepared results in run-index
+// order. A ShardWriter's Prepare and AddPrepared are such a pair.
+func ExecuteShardPrepared[T any](ctx context.Context, dir string, plan *Plan, s Shard, fingerprint string, opt Options,
+	prepare func(Result) (T, error), sink func(T) error) error {
 	if err := s.Check(); err != nil {
 		return err
 	}
 	first, end := s.Block(plan.NumRuns())
-	return execute(ctx, dir, plan, first, end, ShardFingerprint(fingerprint, s), opt, same, sink)
+	return execute(ctx, dir, plan, first, end, ShardFingerprint(fingerprint, s), opt, prepare, sink)
 }

@@ -1,7 +1,12 @@
 package batch
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -86,7 +91,7 @@ func TestShardDirNamesSort(t *testing.T) {
 }
 
 // runShard runs shard s of plan into dir and publishes it.
-func runShard(t *testing.T, dir string, plan *Plan, s Shard, fingerprint string, workers int) *ShardManifest {
+func runShard(t testing.TB, dir string, plan *Plan, s Shard, fingerprint string, workers int) *ShardManifest {
 	t.Helper()
 	w, err := CreateShard(dir, plan, ShardManifest{Program: "test", Version: "v1", Fingerprint: fingerprint,
 		ShardIndex: s.Index, ShardCount: s.Count, Workers: workers})
@@ -508,6 +513,143 @@ func FuzzParseShard(f *testing.F) {
 			if first < 0 || first > end || end > total {
 				t.Fatalf("shard %v of %d runs: block %d-%d", sh, total, first, end)
 			}
+		}
+	})
+}
+
+// TestReplayShardChecksRecords builds archives whose size and SHA-256 match
+// their manifest but whose records are wrong, member by member (the
+// archive is a header member and one gzip member per run), as a faulty
+// writer could leave them: ReplayShard must refuse each, having delivered
+// only the good runs before the first wrong record (merge then publishes
+// nothing), and never a run whose member fails its gzip trailer.
+func TestReplayShardChecksRecords(t *testing.T) {
+	plan := testPlan(t, 2, 2, 6) // 4 runs
+	results := reference(t, plan)
+	dir := t.TempDir()
+	w, err := CreateShard(dir, plan, ShardManifest{Fingerprint: "fp", ShardIndex: 0, ShardCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	headerP, err := w.member(appendHeader(nil, archiveHeader{shardFormat, "fp", Shard{0, 1}, 0, 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := *headerP
+	runs := make([][]byte, len(results))
+	for i, r := range results {
+		sr, err := w.Prepare(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs[i] = *sr.member
+	}
+	other, err := (&ShardWriter{man: ShardManifest{Fingerprint: "other"}}).Prepare(results[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	hugeP, err := w.member(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := *hugeP
+	var long bytes.Buffer // a record that claims 2 GiB
+	zw := gzip.NewWriter(&long)
+	zw.Write(binary.AppendUvarint(nil, 1<<31))
+	zw.Close()
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	badCRC := slices.Clone(runs[1])
+	badCRC[len(badCRC)-8] ^= 1 // the trailer: CRC-32, then length
+	tests := []struct {
+		name      string
+		archive   []byte
+		want      string
+		delivered int // the runs before the wrong record
+	}{
+		{"a run missing", cat(header, runs[0], runs[1], runs[3]), "record of run 2: holds run", 2},
+		{"runs swapped", cat(header, runs[0], runs[2], runs[1], runs[3]), "record of run 1: holds run", 1},
+		{"a run too many", cat(header, runs[0], runs[1], runs[2], runs[3], runs[3]), "more than the manifest's 4 runs", 4},
+		{"another batch's run", cat(header, runs[0], runs[1], *other.member, runs[3]), "record of run 2: belongs to another batch", 2},
+		{"an empty record", cat(header, runs[0], huge, runs[2], runs[3]), "record of run 1", 1},
+		{"a record too long", cat(header, runs[0], long.Bytes()), "a record of 2147483648 bytes", 1},
+		{"the last member's trailer cut short", cat(header, runs[0], runs[1], runs[2], runs[3][:len(runs[3])-5]), "run 3: unexpected EOF", 3},
+		{"no header", cat(runs[0], runs[1], runs[2], runs[3]), "header", 0},
+		{"a member's checksum wrong", cat(header, runs[0], badCRC, runs[2], runs[3]), "run 1: gzip: invalid checksum", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := t.TempDir()
+			if err := os.WriteFile(filepath.Join(d, ShardArchiveName), tt.archive, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(tt.archive)
+			m := ShardManifest{Format: shardFormat, Fingerprint: "fp", ShardIndex: 0, ShardCount: 1, Runs: 4, FirstRun: 0, EndRun: 4,
+				Archive: ShardArchiveName, ArchiveBytes: int64(len(tt.archive)), ArchiveSHA256: hex.EncodeToString(sum[:])}
+			delivered := 0
+			err := ReplayShard(d, &m, plan, func(Result) error { delivered++; return nil })
+			if !errors.Is(err, ErrBadArchive) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ReplayShard = %v, want ErrBadArchive saying %q", err, tt.want)
+			}
+			if delivered != tt.delivered {
+				t.Errorf("delivered %d runs, want %d", delivered, tt.delivered)
+			}
+		})
+	}
+	// The good archive, assembled the same way, replays to the results.
+	good := cat(header, runs[0], runs[1], runs[2], runs[3])
+	d := t.TempDir()
+	if err := os.WriteFile(filepath.Join(d, ShardArchiveName), good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(good)
+	m := ShardManifest{Format: shardFormat, Fingerprint: "fp", ShardIndex: 0, ShardCount: 1, Runs: 4, FirstRun: 0, EndRun: 4,
+		Archive: ShardArchiveName, ArchiveBytes: int64(len(good)), ArchiveSHA256: hex.EncodeToString(sum[:])}
+	var rec recorder
+	if err := ReplayShard(d, &m, plan, rec.sink); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rec.results, results) {
+		t.Error("the assembled archive does not replay to the runs it holds")
+	}
+}
+
+// FuzzReplayShard feeds arbitrary archives, with a manifest whose size
+// and SHA-256 match them, to ReplayShard: it must not panic, every error
+// must be ErrBadArchive, and whatever it delivers must be runs of the
+// plan, in order.
+func FuzzReplayShard(f *testing.F) {
+	plan := testPlan(f, 1, 2, 3)
+	dir := f.TempDir()
+	m := runShard(f, dir, plan, Shard{0, 1}, "fp", 1)
+	good, err := os.ReadFile(filepath.Join(dir, ShardArchiveName))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, archive []byte) {
+		d := t.TempDir()
+		if err := os.WriteFile(filepath.Join(d, ShardArchiveName), archive, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(archive)
+		mm := *m
+		mm.ArchiveBytes, mm.ArchiveSHA256 = int64(len(archive)), hex.EncodeToString(sum[:])
+		next := mm.FirstRun
+		err := ReplayShard(d, &mm, plan, func(r Result) error {
+			if r.Run != plan.Run(next) {
+				t.Fatalf("delivered run %+v, want %+v", r.Run, plan.Run(next))
+			}
+			next++
+			return nil
+		})
+		if err != nil && !errors.Is(err, ErrBadArchive) {
+			t.Fatalf("ReplayShard = %v, not ErrBadArchive", err)
+		}
+		if err == nil && next != mm.EndRun {
+			t.Fatalf("ReplayShard accepted an archive of %d runs, want %d", next-mm.FirstRun, mm.EndRun-mm.FirstRun)
 		}
 	})
 }

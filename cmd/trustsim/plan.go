@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/gob"
 	"fmt"
 	"math"
 	"runtime"
@@ -287,18 +284,14 @@ func measure(ctx context.Context, plan *batch.Plan, budget time.Duration) (*meas
 	return meas, nil
 }
 
-// archiveSize is the size of steps in a shard archive, compressed as
-// batch.ShardWriter compresses them.
+// archiveSize is the size of steps in a shard archive, encoded and
+// compressed as batch.ShardWriter does it.
 func archiveSize(run batch.Run, steps []sim.Metrics) (int, error) {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err := gob.NewEncoder(zw).Encode(batch.Result{Run: run, Steps: steps}); err != nil {
+	n, err := batch.ArchivedSize(batch.Fingerprint(), batch.Result{Run: run, Steps: steps})
+	if err != nil {
 		return 0, fmt.Errorf("measure archive size: %w", err)
 	}
-	if err := zw.Close(); err != nil {
-		return 0, fmt.Errorf("measure archive size: %w", err)
-	}
-	return buf.Len(), nil
+	return n, nil
 }
 
 // csvRowLen is the length of m's row in timeseries.csv: run, point, step

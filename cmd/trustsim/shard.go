@@ -230,7 +230,7 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		return err // CreateShard's errors name dir
 	}
 	opt, finish := f.options(a)
-	err = batch.ExecuteShard(ctx, dir, j.plan, j.shard, j.fingerprint, opt, w.Add)
+	err = batch.ExecuteShardPrepared(ctx, dir, j.plan, j.shard, j.fingerprint, opt, w.Prepare, w.AddPrepared)
 	finish()
 	if err != nil {
 		if aerr := w.Abort(); aerr != nil {
