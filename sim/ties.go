@@ -220,11 +220,12 @@ func (m *Model) newTieTrust() float64 { return math.Min(1, 2*m.p.Trust.DropBelow
 // the fraction k of their difference ("trusted colleagues pull alignment
 // up", docs/MODEL.md §7.6).
 func pullAlignment(a []float64, i, j int32, k float64) {
-	if a[i] < a[j] {
-		a[i] += k * (a[j] - a[i])
-	} else {
-		a[j] += k * (a[i] - a[j])
-	}
+	// Which of the two moves is as good as random from one contact to
+	// the next, so it is chosen by arithmetic on the indices, not by a
+	// branch: lo is the one that moves, hi the other.
+	lo := j + int32(b2i(a[i] < a[j]))*(i-j)
+	hi := i + j - lo
+	a[lo] += k * (a[hi] - a[lo])
 }
 
 // randSource is the part of *rand.Rand that contacts draw from.
