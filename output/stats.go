@@ -20,7 +20,7 @@ func (w *welford) add(x float64) {
 	w.n++
 	d := x - w.mean
 	w.mean += d / float64(w.n)
-	w.m2 += d * (x - w.mean)
+	w.m2 += float64(d * (x - w.mean)) // rounded: never a fused multiply-add (internal/fmath)
 }
 
 // summary is the description of a sample that aggregate.csv holds. SD,

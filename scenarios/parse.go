@@ -1228,7 +1228,7 @@ func (d *decoder) rangeValues(a assign) ([]assign, bool) {
 	}
 	var out []assign
 	for i := 0; i < int(count); i++ {
-		v := from + float64(i)*step
+		v := from + float64(float64(i)*step) // rounded: never a fused multiply-add, the same on every machine
 		if ints {
 			out = append(out, assign{name: a.name, value: int64(v), text: strconv.FormatInt(int64(v), 10), kind: vInt, key: a.key, at: t.at})
 			continue

@@ -347,8 +347,12 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 	// Aggregates and the plots' data hold every step, whatever every
 	// keeps in timeseries.csv, so every does not shrink the estimate.
 	steps := horizon + 1
-	perPoint := bytesPerPoint + bytesPerOrgPoint*float64(len(q.Orgs)) + steps*float64(len(sim.MetricNames()))*bytesPerStat
-	total := func(replicates int) float64 { return points*perPoint + points*float64(replicates)*bytesPerRun }
+	// Each product rounded on its own (no fused multiply-add), so that the
+	// limit falls at the same place on every machine.
+	perPoint := bytesPerPoint + float64(bytesPerOrgPoint*float64(len(q.Orgs))) + float64(steps*float64(len(sim.MetricNames()))*bytesPerStat)
+	total := func(replicates int) float64 {
+		return float64(points*perPoint) + float64(points*float64(replicates)*bytesPerRun)
+	}
 	if total(s.Replicates) <= maxBatchBytes {
 		return fits
 	}

@@ -1,6 +1,8 @@
 package sim
 
-import "math"
+import (
+	"github.com/trustsim/trustsim/internal/fmath"
+)
 
 // keepArrangements is the weekly upkeep of joint arrangements
 // (docs/MODEL.md §7.5, M7). The champions of an active arrangement who
@@ -70,7 +72,7 @@ func (m *Model) reviewArrangements() {
 			if tied {
 				kappa = m.handedOver[slot]
 			}
-			pk := kappa + (1-kappa)/(1+math.Exp(-(m.align[slot]-p.MinAlignment)/p.ReviewSpread))
+			pk := kappa + (1-kappa)/(1+fmath.Exp(-(m.align[slot]-p.MinAlignment)/p.ReviewSpread))
 			if m.rReview.Float64() >= pk {
 				keep = false
 			}

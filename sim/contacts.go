@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // contactsThisWeek turns an expected number of contacts x into a whole
@@ -142,8 +144,8 @@ func (m *Model) pullAlignments() {
 	if m.convening && len(m.attendees) >= 2 {
 		c := &m.p.Convening
 		for _, i := range m.attendees {
-			m.align[i] += c.AlignmentPull * (1 - m.align[i])
-			m.convLoss[m.org[i]] += c.Hours * m.p.Results.Productivity[m.role[i]]
+			m.align[i] += float64(c.AlignmentPull * (1 - m.align[i]))
+			m.convLoss[m.org[i]] += float64(c.Hours * m.p.Results.Productivity[m.role[i]])
 		}
 	}
 }
@@ -314,7 +316,7 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 	if j < 0 || j == i || !m.present[j] {
 		return -1
 	}
-	if r.Float64() >= math.Exp(-p.Network.Homophily*math.Abs(m.align[i]-m.align[j])) {
+	if r.Float64() >= fmath.Exp(-p.Network.Homophily*math.Abs(m.align[i]-m.align[j])) {
 		return -1
 	}
 	return j
@@ -439,7 +441,7 @@ func (m *Model) relaxAlignment() {
 	rho := m.p.Alignment.Relaxation
 	for i := range m.align {
 		if m.present[i] {
-			m.align[i] += rho * (m.baseline[i] - m.align[i])
+			m.align[i] += float64(rho * (m.baseline[i] - m.align[i]))
 		}
 	}
 }

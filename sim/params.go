@@ -2,8 +2,9 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"strings"
+
+	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // Role is a person's position in an organization (docs/MODEL.md §2, "Persons").
@@ -566,5 +567,5 @@ func weeklyHazard(annual float64) float64 {
 	if annual >= 1 {
 		return 1
 	}
-	return -math.Expm1(math.Log1p(-annual) / 52)
+	return -fmath.Expm1(fmath.Log1p(-annual) / 52)
 }

@@ -28,9 +28,9 @@ func (m *Model) updatePartnerships() {
 		}
 		s := 1 - pr.prod
 		if s > pr.memory {
-			pr.memory += pp.MemoryGain * (s - pr.memory)
+			pr.memory += float64(pp.MemoryGain * (s - pr.memory))
 		} else {
-			pr.memory -= pp.MemoryLoss * pr.memory
+			pr.memory -= float64(pp.MemoryLoss * pr.memory)
 		}
 		s = math.Max(s, pp.MemoryFloor*pr.memory)
 		pr.strength = s
@@ -127,9 +127,9 @@ func (m *Model) measure() Metrics {
 		if eligible > 1 {
 			s = m.orgS[oi] / float64(eligible-1)
 		}
-		results += math.Max(0, y) * (1 + p.Results.CoordinationGain*s)
+		results += float64(math.Max(0, y) * (1 + float64(p.Results.CoordinationGain*s)))
 	}
-	results *= 1 + p.Results.CoproductionGain*met.CommunityEngagement
+	results *= 1 + float64(p.Results.CoproductionGain*met.CommunityEngagement)
 	for k := range m.arr {
 		if m.arr[k].status == arrActive {
 			met.ArrangementsActive++

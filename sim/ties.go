@@ -1,6 +1,10 @@
 package sim
 
-import "math"
+import (
+	"math"
+
+	"github.com/trustsim/trustsim/internal/fmath"
+)
 
 // list returns the adjacency list of i that holds i's tie to j: colleague
 // ties and ties to other organizations are kept apart, so that the scans
@@ -140,8 +144,8 @@ func (m *Model) touch(id int32) { m.ties[id].touched = int32(m.step) }
 func (m *Model) decayFactor(id int) float32 {
 	tp := &m.p.Trust
 	t := &m.ties[id]
-	d := tp.Decay * (1 + tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b])) / (1 + tp.DecayStrengthProtection*m.trust[id])
-	return float32(math.Exp(-d))
+	d := tp.Decay * (1 + float64(tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b]))) / (1 + float64(tp.DecayStrengthProtection*m.trust[id]))
+	return float32(fmath.Exp(-d))
 }
 
 // contact is one interaction of hours between i and j, applied at once:
@@ -199,16 +203,16 @@ func (m *Model) dedicated(kind uint8) bool {
 // other by k = trust.alignment_pull × the new trust (pullAlignment).
 func (m *Model) trustUpdate(T, ai, aj, hours float64, dedicated bool, u float64) (newT, k float64, bad bool) {
 	tp := &m.p.Trust
-	abar := (ai + aj) / 2
+	abar := float64((ai + aj) / 2)
 	if u < tp.NegativeMax*(1-abar) {
-		return T - tp.BreakFraction*T, 0, true
+		return T - float64(tp.BreakFraction*T), 0, true
 	}
 	alpha := tp.GrowthPerHour
 	if !dedicated {
 		alpha *= tp.WorkDiscount
 	}
 	g := (1 + abar) / 2
-	T += (1 - T) * -math.Expm1(-alpha*g*hours)
+	T += float64((1 - T) * -fmath.Expm1(-alpha*g*hours))
 	return T, tp.AlignmentPull * T, false
 }
 
@@ -225,7 +229,7 @@ func pullAlignment(a []float64, i, j int32, k float64) {
 	// branch: lo is the one that moves, hi the other.
 	lo := j + int32(b2i(a[i] < a[j]))*(i-j)
 	hi := i + j - lo
-	a[lo] += k * (a[hi] - a[lo])
+	a[lo] += float64(k * (a[hi] - a[lo]))
 }
 
 // randSource is the part of *rand.Rand that contacts draw from.
@@ -354,9 +358,9 @@ func (m *Model) sweepChunk(_, c int) {
 		cross, funder := int(class&classCross)/classCross, int(class&classFunder)/classFunder
 		s.all += trust
 		s.nAll++
-		s.funder += float64(funder) * trust
+		s.funder += float64(float64(funder) * trust)
 		s.nFunder += funder
-		s.cross += float64(cross) * trust
+		s.cross += float64(float64(cross) * trust)
 		s.nCross += cross
 		// The factor of a partnership tie is written whatever the tie, and
 		// kept (np advanced) only for a cross-organization tie at or
@@ -366,7 +370,7 @@ func (m *Model) sweepChunk(_, c int) {
 			pairs = append(pairs, pairFactor{})
 			pairs = pairs[:cap(pairs)]
 		}
-		pairs[np] = pairFactor{t.pair, 1 - weight[class&classLeader/classLeader]*trust}
+		pairs[np] = pairFactor{t.pair, 1 - float64(weight[class&classLeader/classLeader]*trust)}
 		np += cross & b2i(trust >= pp.MinTrust)
 	}
 	ch.sums, ch.drops, ch.pairs = s, drops, pairs[:np]
@@ -412,8 +416,8 @@ func (m *Model) sweepPeople(w, b int) {
 				list[n], buf[n] = e, trust
 				n++
 				kj := kindOf[e.other] & (numKinds - 1)
-				cross += crossW[kj] * trust
-				prod *= 1 - memberW[kj]*trust
+				cross += float64(crossW[kj] * trust)
+				prod *= 1 - float64(memberW[kj]*trust)
 			}
 			list, buf = list[:n], buf[:n]
 			m.xadj[i] = list
@@ -422,8 +426,8 @@ func (m *Model) sweepPeople(w, b int) {
 				trust := trustOf[e.tie]
 				buf[x] = trust
 				kj := kindOf[e.other] & (numKinds - 1)
-				cross += crossW[kj] * trust
-				prod *= 1 - memberW[kj]*trust
+				cross += float64(crossW[kj] * trust)
+				prod *= 1 - float64(memberW[kj]*trust)
 			}
 		}
 		// Keep the list sorted by trust, strongest first, ties of equal

@@ -2,6 +2,9 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
+
+	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // applyEvents applies the scheduled events of this step in scenario order
@@ -76,7 +79,7 @@ func (m *Model) leave() {
 		// exp(−η·E) ≤ 1, so u ≥ h0 decides "stays" without computing it.
 		h := m.position(int32(i)).hazard
 		if eta > 0 && u < h {
-			h *= math.Exp(-eta * m.crossSum[i])
+			h *= fmath.Exp(-eta * m.crossSum[i])
 		}
 		if u < h {
 			m.depart(int32(i), true)
@@ -153,7 +156,7 @@ func (m *Model) depart(i int32, refilled bool) {
 	v := 1
 	if mean > 1 {
 		q := 1 - 1/mean
-		v += int(math.Floor(math.Log(1-m.rVacancy.Float64()) / math.Log(q)))
+		v += int(math.Floor(fmath.Log(1-float64(m.rVacancy.Float64())) / fmath.Log(q)))
 	}
 	m.vacantUntil[i] = int32(m.step + v)
 }
@@ -190,7 +193,7 @@ func (m *Model) succeed() {
 // engagement draw for community members (docs/MODEL.md §7.8, M5).
 func (m *Model) arrive(i int32) {
 	o := &m.p.Orgs[m.org[i]]
-	a := o.HireAlignment + o.HireAlignmentSD*m.rHire.NormFloat64()
+	a := o.HireAlignment + float64(o.HireAlignmentSD*normal(m.rHire))
 	a = math.Min(1, math.Max(0, a))
 	m.present[i] = true
 	m.gen[i]++
@@ -217,5 +220,21 @@ func (m *Model) dropPending(i int32) {
 	if l, ok := m.pending[i]; ok {
 		delete(m.pending, i)
 		m.spare = append(m.spare, l[:0])
+	}
+}
+
+// normal returns a standard normal draw from r by Marsaglia's polar
+// method, from uniform draws, a logarithm (fmath.Log) and a square root
+// alone, so that it is the same on every architecture; rand's NormFloat64
+// uses the standard library's math.Exp and math.Log in its rare cases,
+// which are not (internal/fmath).
+func normal(r *rand.Rand) float64 {
+	for {
+		a, b := float64(r.Float64()), float64(r.Float64()) // rounded: no fused multiply-add below
+		u, v := 2*a-1, 2*b-1
+		s := float64(u*u) + float64(v*v)
+		if s > 0 && s < 1 {
+			return u * math.Sqrt(-2*fmath.Log(s)/s)
+		}
 	}
 }
