@@ -51,11 +51,15 @@ const (
 	expUnder = -7.45133219101941108420e+02
 )
 
+// roundMagic is 1.5·2^52: adding and then subtracting it rounds a float64
+// of magnitude below 2^51 to an integer (to even on a tie).
+const roundMagic = 0x1.8p52
+
 // reduce writes x as (m·32 + j)·ln2/32 + r with |r| ≤ about ln2/64 and
 // returns m, j and expm1(r), from a polynomial of degree 6 (its error,
-// below r^7/7!, is under 2^-60 relative).
+// below r^7/7!, is under 2^-60 relative). |x| must be below 2^45.
 func reduce(x float64) (m, j int, p float64) {
-	k := math.Round(x * invLn2N) // exact products and sums below
+	k := (float64(x*invLn2N) + roundMagic) - roundMagic
 	r := (x - float64(k*(ln2Hi/(1<<tableBits)))) - float64(k*(ln2Lo/(1<<tableBits)))
 	ki := int(k)
 	m, j = ki>>tableBits, ki&(1<<tableBits-1)
@@ -81,7 +85,19 @@ func Exp(x float64) float64 {
 	}
 	m, j, p := reduce(x)
 	s := exp2Table[j]
-	return math.Ldexp(s.hi+(s.lo+float64(s.hi*p)), m)
+	return scale(s.hi+(s.lo+float64(s.hi*p)), m)
+}
+
+// scale returns y·2^m: by a multiplication with 2^m where 2^m is a normal
+// number, else by math.Ldexp. Both are exact while the result is normal,
+// as it is for the y and m that Exp and Expm1 pass (Exp's results below
+// the normal range, from x < −708, come through math.Ldexp, which rounds
+// them the same way everywhere).
+func scale(y float64, m int) float64 {
+	if m > -1021 && m < 1023 {
+		return y * math.Float64frombits(uint64(m+1023)<<52)
+	}
+	return math.Ldexp(y, m)
 }
 
 // Expm1 returns e^x − 1, accurate also for x near 0.
@@ -99,7 +115,7 @@ func Expm1(x float64) float64 {
 	// |x| < ln 2, so hi = 2^m·2^(j/32) rounded lies in [1/2, 2] and
 	// hi − 1 is exact (Sterbenz); the rest, lo + hi·expm1(r), is small.
 	m, j, p := reduce(x)
-	hi, lo := math.Ldexp(exp2Table[j].hi, m), math.Ldexp(exp2Table[j].lo, m)
+	hi, lo := scale(exp2Table[j].hi, m), scale(exp2Table[j].lo, m)
 	return (hi - 1) + (lo + float64(hi*p))
 }
 

@@ -120,3 +120,27 @@ func TestSameBitsEverywhere(t *testing.T) {
 		t.Errorf("hash %#x, want %#x: the results differ from those recorded on amd64", got, uint64(sameBits))
 	}
 }
+
+var sink float64
+
+// BenchmarkFunctions compares each function with the standard library's
+// on arguments in the model's range (decay factors, trust growth).
+func BenchmarkFunctions(b *testing.B) {
+	args := make([]float64, 1024)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range args {
+		args[i] = -0.2 * r.Float64()
+	}
+	for _, f := range []struct {
+		name string
+		f    func(float64) float64
+	}{{"Exp", Exp}, {"math.Exp", math.Exp}, {"Expm1", Expm1}, {"math.Expm1", math.Expm1}} {
+		b.Run(f.name, func(b *testing.B) {
+			s := 0.0
+			for i := 0; b.Loop(); i++ {
+				s += f.f(args[i&1023])
+			}
+			sink = s
+		})
+	}
+}
