@@ -577,17 +577,22 @@ func TestReplayShardChecksRecords(t *testing.T) {
 		{"no header", cat(runs[0], runs[1], runs[2], runs[3]), "header", 0},
 		{"a member's checksum wrong", cat(header, runs[0], badCRC, runs[2], runs[3]), "run 1: gzip: invalid checksum", 1},
 	}
+	// publish writes archive into a new shard directory with a manifest
+	// that matches it, as a faulty writer would have.
+	publish := func(t *testing.T, archive []byte) (string, *ShardManifest) {
+		d := t.TempDir()
+		if err := os.WriteFile(filepath.Join(d, ShardArchiveName), archive, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(archive)
+		return d, &ShardManifest{Format: shardFormat, Fingerprint: "fp", ShardIndex: 0, ShardCount: 1, Runs: 4, FirstRun: 0, EndRun: 4,
+			Archive: ShardArchiveName, ArchiveBytes: int64(len(archive)), ArchiveSHA256: hex.EncodeToString(sum[:])}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := t.TempDir()
-			if err := os.WriteFile(filepath.Join(d, ShardArchiveName), tt.archive, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			sum := sha256.Sum256(tt.archive)
-			m := ShardManifest{Format: shardFormat, Fingerprint: "fp", ShardIndex: 0, ShardCount: 1, Runs: 4, FirstRun: 0, EndRun: 4,
-				Archive: ShardArchiveName, ArchiveBytes: int64(len(tt.archive)), ArchiveSHA256: hex.EncodeToString(sum[:])}
+			d, m := publish(t, tt.archive)
 			delivered := 0
-			err := ReplayShard(d, &m, plan, func(Result) error { delivered++; return nil })
+			err := ReplayShard(d, m, plan, func(Result) error { delivered++; return nil })
 			if !errors.Is(err, ErrBadArchive) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("ReplayShard = %v, want ErrBadArchive saying %q", err, tt.want)
 			}
@@ -597,16 +602,9 @@ func TestReplayShardChecksRecords(t *testing.T) {
 		})
 	}
 	// The good archive, assembled the same way, replays to the results.
-	good := cat(header, runs[0], runs[1], runs[2], runs[3])
-	d := t.TempDir()
-	if err := os.WriteFile(filepath.Join(d, ShardArchiveName), good, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(good)
-	m := ShardManifest{Format: shardFormat, Fingerprint: "fp", ShardIndex: 0, ShardCount: 1, Runs: 4, FirstRun: 0, EndRun: 4,
-		Archive: ShardArchiveName, ArchiveBytes: int64(len(good)), ArchiveSHA256: hex.EncodeToString(sum[:])}
+	d, m := publish(t, cat(header, runs[0], runs[1], runs[2], runs[3]))
 	var rec recorder
-	if err := ReplayShard(d, &m, plan, rec.sink); err != nil {
+	if err := ReplayShard(d, m, plan, rec.sink); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(rec.results, results) {
