@@ -64,10 +64,9 @@ func (c *contactRec) pull() float64 { return float64(math.Float32frombits(c.v)) 
 //     contacts — from the state at the start of the phase;
 //  2. create (createTies, sequential, in proposal order): first contacts
 //     create their tie;
-//  3. apply (applyContacts, parallel over blocks of the lower-numbered
-//     end of each tie): every tie receives its contacts in proposal
-//     order, each growing or breaking trust from the alignments at the
-//     start of the phase;
+//  3. apply (applyContacts, parallel over ranges of the tie pool): every
+//     tie receives its contacts in proposal order, each growing or
+//     breaking trust from the alignments at the start of the phase;
 //  4. pull (pullAlignments, sequential, in proposal order): each positive
 //     contact pulls the less aligned person toward the other; then
 //     convening attendees are pulled toward the common purpose and lose
@@ -112,20 +111,37 @@ func (m *Model) createTies() {
 
 // applyContacts applies every contact of the week to its tie (phase 3).
 // A contact reads the alignments, which no contact changes in this
-// phase, and reads and writes its own tie only, so contacts on different
-// ties can be applied in any order: each tie needs its own contacts in
-// proposal order, no more. With several workers each applies the
-// contacts of the ties its blocks own (applyBlock); one worker applies
-// them all in proposal order, without the ordering by owner block.
+// phase, and reads and writes its own tie and its own record only, so
+// contacts on different ties can be applied in any order: each tie needs
+// its own contacts in proposal order, no more. One worker applies them
+// all in proposal order; several split the tie pool into as many ranges
+// (applyRange), each taking the contacts of its ties, in proposal order.
+// Which worker applies a contact cannot change what it computes.
 func (m *Model) applyContacts() {
-	if m.workers > 1 {
-		m.forEach(m.nBlocks, (*Model).applyBlock)
+	if m.workers <= 1 {
+		for a := range m.nBlocks {
+			recs := m.recs[a]
+			for k := range recs {
+				m.applyContact(&recs[k])
+			}
+		}
 		return
 	}
+	m.applyParts = m.workers
+	m.forEach(m.applyParts, (*Model).applyRange)
+}
+
+// applyRange applies, in proposal order, the week's contacts on the ties
+// of part k of m.applyParts equal ranges of the tie pool (applyContacts).
+func (m *Model) applyRange(_, k int) {
+	n := len(m.ties)
+	lo, hi := int32(k*n/m.applyParts), int32((k+1)*n/m.applyParts)
 	for a := range m.nBlocks {
 		recs := m.recs[a]
-		for k := range recs {
-			m.applyContact(&recs[k])
+		for x := range recs {
+			if c := &recs[x]; c.tie >= lo && c.tie < hi {
+				m.applyContact(c)
+			}
 		}
 	}
 }
@@ -151,8 +167,7 @@ func (m *Model) pullAlignments() {
 }
 
 // planBlock draws the contacts of the week of the people of block b
-// (planContacts) and, for more than one worker, orders them by the block
-// owning each tie (applyContacts).
+// (planContacts).
 func (m *Model) planBlock(w, b int) {
 	recs := m.recs[b][:0]
 	first, end := m.block(b)
@@ -168,53 +183,6 @@ func (m *Model) planBlock(w, b int) {
 		recs = m.workContacts(recs, i, r)
 	}
 	m.recs[b] = recs
-	if m.workers <= 1 {
-		return // applyContacts takes them in proposal order
-	}
-
-	// Counting sort by owner block (the block of the lower slot of the
-	// pair), stable, so each owner sees the contacts in proposal order.
-	nb := m.nBlocks
-	off := m.offsets[b*(nb+1) : (b+1)*(nb+1)]
-	clear(off)
-	for k := range recs {
-		off[m.owner(&recs[k])+1]++
-	}
-	for o := 1; o <= nb; o++ {
-		off[o] += off[o-1]
-	}
-	perm := m.perm[b]
-	if cap(perm) < len(recs) {
-		perm = make([]int32, len(recs), 2*len(recs))
-	}
-	perm = perm[:len(recs)]
-	for k := range recs {
-		o := m.owner(&recs[k])
-		perm[off[o]] = int32(k)
-		off[o]++
-	}
-	// off[o] is now the end of block o's run; shift back to starts.
-	copy(off[1:], off[:nb])
-	off[0] = 0
-	m.perm[b] = perm
-}
-
-// owner returns the block that applies contact c: that of the lower slot
-// of the pair, so that all contacts on one tie go to one block.
-func (m *Model) owner(c *contactRec) int { return m.blockOf(min(c.i, c.j)) }
-
-// applyBlock applies, in proposal order, every contact on ties owned by
-// block b (applyContacts).
-func (m *Model) applyBlock(_, b int) {
-	nb := m.nBlocks
-	for a := range nb {
-		off := m.offsets[a*(nb+1):]
-		recs := m.recs[a]
-		for _, k := range m.perm[a][off[b]:off[b+1]] {
-			c := &recs[k]
-			m.applyContact(c)
-		}
-	}
 }
 
 // propose appends the contact of i with j, unless j is i or absent. tie

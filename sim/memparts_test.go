@@ -31,9 +31,9 @@ func memoryParts(m *Model) []memPart {
 		}
 		slabRest += cap(m.edges.slab[c]) * int(unsafe.Sizeof(edge{}))
 	}
-	contacts := cap(m.offsets) * 4
+	contacts := 0
 	for b := range m.recs {
-		contacts += cap(m.recs[b])*int(unsafe.Sizeof(contactRec{})) + cap(m.perm[b])*4
+		contacts += cap(m.recs[b]) * int(unsafe.Sizeof(contactRec{}))
 	}
 	chunks := 0
 	for _, ch := range m.chunks {
@@ -48,7 +48,7 @@ func memoryParts(m *Model) []memPart {
 		{"arena: free blocks", freeBlocks},
 		{"arena: free-list headers", freeHeaders},
 		{"arena: unused rest of slabs", slabRest},
-		{"the week's contacts (records, order, offsets)", contacts},
+		{"the week's contact records", contacts},
 		{"sweep scratch per tie chunk (drops, partnership factors)", chunks},
 		{"organization pairs (states, index map at 16 B an entry)", pairs},
 	}

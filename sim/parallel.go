@@ -17,8 +17,8 @@ import (
 const (
 	// blockPeople is the least number of person slots per block.
 	blockPeople = 256
-	// maxBlocks caps the number of blocks, so that the blocks × blocks
-	// table of contact offsets stays small for a million people.
+	// maxBlocks caps the number of blocks: a million people make blocks
+	// of 3,922.
 	maxBlocks = 256
 	// tieChunk is the number of tie-pool entries per sweep chunk.
 	tieChunk = 8192
@@ -64,8 +64,6 @@ func (m *Model) setBlocks(n int) {
 	m.blockSize = max(blockPeople, (n+maxBlocks-1)/maxBlocks)
 	m.nBlocks = max(1, (n+m.blockSize-1)/m.blockSize)
 	m.recs = make([][]contactRec, m.nBlocks)
-	m.perm = make([][]int32, m.nBlocks)
-	m.offsets = make([]int32, m.nBlocks*(m.nBlocks+1))
 }
 
 // block returns the slot range [first, end) of block b.
@@ -73,9 +71,6 @@ func (m *Model) block(b int) (first, end int32) {
 	first = int32(b * m.blockSize)
 	return first, int32(min(len(m.org), (b+1)*m.blockSize))
 }
-
-// blockOf returns the block of slot i.
-func (m *Model) blockOf(i int32) int { return int(i) / m.blockSize }
 
 // SetWorkers sets how many goroutines share the work of each later step
 // (n ≤ 1: the calling goroutine alone). The result of a step does not
