@@ -299,7 +299,7 @@ func ArchivedSize(fingerprint string, r Result) (int, error) {
 }
 
 // removeStaleTemporaries removes the temporary files of a ShardWriter
-// that never reached Close or Abort: ".results.gob.gz.*.tmp" and
+// that never reached Close or Abort: ".results.bin.gz.*.tmp" and
 // ".shard.json.*.tmp" in dir.
 func removeStaleTemporaries(dir string) error {
 	entries, err := os.ReadDir(dir)

@@ -458,7 +458,7 @@ func TestCreateShardRemovesStaleTemporaries(t *testing.T) {
 		"." + ShardArchiveName + ".123456.tmp",
 		"." + ShardManifestName + ".987.tmp",
 	}
-	kept := []string{ShardManifestName, ShardArchiveName, "notes.txt", ".results.gob.gz.keep"}
+	kept := []string{ShardManifestName, ShardArchiveName, "notes.txt", "." + ShardArchiveName + ".keep"}
 	for _, name := range append(slices.Clone(stale), kept...) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
