@@ -127,15 +127,14 @@ func (m *Model) applyContacts() {
 		}
 		return
 	}
-	m.applyParts = m.workers
-	m.forEach(m.applyParts, (*Model).applyRange)
+	m.forEach(m.workers, (*Model).applyRange)
 }
 
 // applyRange applies, in proposal order, the week's contacts on the ties
-// of part k of m.applyParts equal ranges of the tie pool (applyContacts).
+// of part k of m.workers equal ranges of the tie pool (applyContacts).
 func (m *Model) applyRange(_, k int) {
 	n := len(m.ties)
-	lo, hi := int32(k*n/m.applyParts), int32((k+1)*n/m.applyParts)
+	lo, hi := int32(k*n/m.workers), int32((k+1)*n/m.workers)
 	for a := range m.nBlocks {
 		recs := m.recs[a]
 		for x := range recs {

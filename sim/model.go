@@ -78,13 +78,12 @@ type Model struct {
 
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.
-	workers    int
-	work       []*workerState // per worker: random source and scratch
-	stepKey    uint64         // mix of (seed, step): the root of per-person streams
-	blockSize  int
-	nBlocks    int
-	recs       [][]contactRec // per proposing block, in proposal order
-	applyParts int            // ranges of the tie pool applied in parallel (applyRange)
+	workers   int
+	work      []*workerState // per worker: random source and scratch
+	stepKey   uint64         // mix of (seed, step): the root of per-person streams
+	blockSize int
+	nBlocks   int
+	recs      [][]contactRec // per proposing block, in proposal order
 
 	convening bool    // a convening is held this step (planContacts)
 	attendees []int32 // scratch
