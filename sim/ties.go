@@ -398,7 +398,7 @@ func (m *Model) sweepPeople(w, b int) {
 		// kinds of the two organizations (kindClass). They are looked up,
 		// not branched on, as in sweepChunk: adding 0·trust and
 		// multiplying by 1 − 0·trust leave the results unchanged, bit for
-		// bit. The trust of each tie is kept in buf for the sort below.
+		// bit. The trust of each tie is kept in buf for the sort.
 		crossW, memberW := &isCross[kindOf[i]], &isMember[kindOf[i]]
 		cross, prod := 0.0, 1.0
 		if m.dirty[i] {
@@ -413,39 +413,41 @@ func (m *Model) sweepPeople(w, b int) {
 				if trust < drop {
 					continue
 				}
-				list[n], buf[n] = e, trust
-				n++
 				kj := kindOf[e.other] & (numKinds - 1)
 				cross += float64(crossW[kj] * trust)
 				prod *= 1 - float64(memberW[kj]*trust)
+				insertByTrust(list, buf, n, e, trust)
+				n++
 			}
-			list, buf = list[:n], buf[:n]
-			m.xadj[i] = list
+			m.xadj[i] = list[:n]
 		} else {
 			for x, e := range list {
 				trust := trustOf[e.tie]
-				buf[x] = trust
 				kj := kindOf[e.other] & (numKinds - 1)
 				cross += float64(crossW[kj] * trust)
 				prod *= 1 - float64(memberW[kj]*trust)
+				insertByTrust(list, buf, x, e, trust)
 			}
-		}
-		// Keep the list sorted by trust, strongest first, ties of equal
-		// trust in list order (insertion sort: the order changes little
-		// from one week to the next, so most ties stay where they are).
-		// maintained reads i's strongest ties from its head.
-		for x := 1; x < len(list); x++ {
-			t, e := buf[x], list[x]
-			y := x
-			for y > 0 && buf[y-1] < t {
-				buf[y], list[y] = buf[y-1], list[y-1]
-				y--
-			}
-			buf[y], list[y] = t, e
 		}
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
 	ws.trust = buf
+}
+
+// insertByTrust is one step of the insertion sort that keeps a person's
+// ties to other organizations strongest first (sweepPeople): list[:x]
+// and their trust buf[:x] are in order, and edge e of trust t goes
+// after the ties of at least its trust, those of equal trust keeping
+// list order. The order changes little from one week to the next, so
+// most ties stay where they are. It may overwrite list[x], which the
+// caller has read.
+func insertByTrust(list []edge, buf []float64, x int, e edge, t float64) {
+	y := x
+	for y > 0 && buf[y-1] < t {
+		buf[y], list[y] = buf[y-1], list[y-1]
+		y--
+	}
+	buf[y], list[y] = t, e
 }
 
 // shrinkLists lets slot i's lists move to smaller blocks once (the first
