@@ -93,8 +93,12 @@ func (m *Model) planContacts() {
 }
 
 // createTies creates, in proposal order, the tie of every contact whose
-// two people have none (phase 2).
+// two people have none (phase 2). A contact planned without a tie (c.tie
+// < 0) finds one only if an earlier contact of the week created it, and
+// then both its people got a new tie in this phase (tieMade); only then
+// are their lists searched.
 func (m *Model) createTies() {
+	step := int32(m.step)
 	for a := range m.nBlocks {
 		recs := m.recs[a]
 		for k := range recs {
@@ -102,9 +106,13 @@ func (m *Model) createTies() {
 			if c.tie >= 0 {
 				continue
 			}
-			if c.tie = m.findTie(c.i, c.j); c.tie < 0 {
-				c.tie = m.addTie(c.i, c.j, m.newTieTrust())
+			if m.tieMade[c.i] == step && m.tieMade[c.j] == step {
+				if c.tie = m.findTie(c.i, c.j); c.tie >= 0 {
+					continue
+				}
 			}
+			c.tie = m.addTie(c.i, c.j, m.newTieTrust())
+			m.tieMade[c.i], m.tieMade[c.j] = step, step
 		}
 	}
 }

@@ -16,7 +16,7 @@ func memoryParts(m *Model) []memPart {
 	n := len(m.org)
 	slots := cap(m.org)*4 + cap(m.kindOf) + cap(m.role) + cap(m.present) +
 		(cap(m.align)+cap(m.baseline)+cap(m.engageDraw)+cap(m.handedOver)+cap(m.crossSum)+cap(m.memberProd))*8 +
-		(cap(m.tenure)+cap(m.gen)+cap(m.vacantUntil)+cap(m.attended))*4 + cap(m.dirty)
+		(cap(m.tenure)+cap(m.gen)+cap(m.vacantUntil)+cap(m.attended)+cap(m.tieMade))*4 + cap(m.dirty)
 	headers := (cap(m.adj) + cap(m.xadj)) * int(unsafe.Sizeof([]edge(nil)))
 	pool := cap(m.ties)*int(unsafe.Sizeof(tie{})) + cap(m.trust)*8 + cap(m.class) + cap(m.free)*4
 	live := 0

@@ -88,6 +88,7 @@ type Model struct {
 	convening bool    // a convening is held this step (planContacts)
 	attendees []int32 // scratch
 	attended  []int32 // step of the last convening each slot attended
+	tieMade   []int32 // step in whose create phase the slot last got a new tie (createTies)
 	convLoss  []float64
 
 	chunks  []chunkScratch // sweep scratch, per chunk of the tie pool
@@ -197,8 +198,9 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.dirty = make([]bool, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
+	m.tieMade = make([]int32, n)
 	for i := range m.attended {
-		m.attended[i] = -1
+		m.attended[i], m.tieMade[i] = -1, -1
 	}
 	m.setBlocks(n)
 	m.edges = newEdgeArena(n)
