@@ -12,7 +12,7 @@ import (
 // initiative of BenchmarkStep, in steady state after 200 weeks, and
 // reports the milliseconds each takes per step, so that
 //
-//	go test ./sim -run '^$' -bench Phases -benchtime 400x
+//	go test ./sim -run '^$' -bench '^BenchmarkPhases$' -benchtime 400x
 //
 // gives where the time of a step goes without a profiler
 // (docs/PERFORMANCE.md). The metrics of a step are in "measure-ms".
