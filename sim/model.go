@@ -63,6 +63,11 @@ type Model struct {
 	pairOf map[uint64]int32 // pairKey(a, b) → index in pairs
 	orgS   []float64        // scratch: Σ of P* over each organization's pairs
 
+	// Totals of updatePartnerships over the eligible pairs, for measure:
+	// Σ P* and the number of active partnerships.
+	pairStrength float64
+	activePairs  int
+
 	arr []arrangementState
 
 	events []Event // sorted by step (stable)
@@ -106,7 +111,7 @@ type pairState struct {
 	a, b     int32
 	strength float64 // P*
 	memory   float64 // institutional memory I
-	prod     float64 // scratch of the sweep: Π(1 − w·T)
+	prod     float64 // Π(1 − w·T) of the sweep; 1 between updatePartnerships and the next sweep
 	active   bool
 	touched  bool // a tie of the pair was lost through a departure this step
 }
@@ -563,7 +568,7 @@ func (m *Model) pairIndex(a, b int32) int32 {
 		return k
 	}
 	k := int32(len(m.pairs))
-	m.pairs = append(m.pairs, pairState{a: min(a, b), b: max(a, b)})
+	m.pairs = append(m.pairs, pairState{a: min(a, b), b: max(a, b), prod: 1})
 	m.pairOf[key] = k
 	return k
 }

@@ -13,20 +13,27 @@ import "math"
 // partnership.staff_weight, and θ_p = partnership.min_trust. A partnership active at the start of the step
 // that is no longer active, after a departure removed one of its ties, is
 // counted as a reset.
+//
+// It is the step's one pass over the pairs: it also sets each pair's
+// product back to 1 for the next sweep, and totals the strength and the
+// active partnerships of the eligible pairs for measure.
 func (m *Model) updatePartnerships() {
 	pp := &m.p.Partnership
 	for k := range m.orgS {
 		m.orgS[k] = 0
 	}
+	m.pairStrength, m.activePairs = 0, 0
 	// Only pairs that have had a tie can be non-zero; the others have
 	// P = I = 0 and stay so.
 	for k := range m.pairs {
 		pr := &m.pairs[k]
+		prod := pr.prod
+		pr.prod = 1
 		if !m.pairEligible(int(pr.a), int(pr.b)) {
 			pr.strength, pr.active, pr.touched = 0, false, false
 			continue
 		}
-		s := 1 - pr.prod
+		s := 1 - prod
 		if s > pr.memory {
 			pr.memory += float64(pp.MemoryGain * (s - pr.memory))
 		} else {
@@ -41,6 +48,8 @@ func (m *Model) updatePartnerships() {
 		pr.active, pr.touched = active, false
 		m.orgS[pr.a] += s
 		m.orgS[pr.b] += s
+		m.pairStrength += s
+		m.activePairs += b2i(active)
 	}
 }
 
@@ -72,18 +81,11 @@ func (m *Model) measure() Metrics {
 		}
 	}
 	// Every eligible pair counts in the mean; those never tied have P* = 0.
+	// The pairs that have had a tie were totalled by updatePartnerships.
 	pairs := eligible * (eligible - 1) / 2
-	strength := 0.0
-	for k := range m.pairs {
-		if pr := &m.pairs[k]; m.pairEligible(int(pr.a), int(pr.b)) {
-			strength += pr.strength
-			if pr.active {
-				met.ActivePartnerships++
-			}
-		}
-	}
+	met.ActivePartnerships = m.activePairs
 	if pairs > 0 {
-		met.PartnershipStrength = strength / float64(pairs)
+		met.PartnershipStrength = m.pairStrength / float64(pairs)
 	}
 
 	members, cp := 0, 0.0

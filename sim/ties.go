@@ -262,9 +262,8 @@ func (m *Model) decayTies() {
 	}
 	m.forEach(m.nChunks, (*Model).sweepChunk)
 	m.sums = tieSums{}
-	for k := range m.pairs {
-		m.pairs[k].prod = 1
-	}
+	// Every pair's product is 1 here: a new pair starts at 1 (pairIndex),
+	// and updatePartnerships sets each back to 1 after reading it.
 	for c := range m.chunks[:m.nChunks] {
 		ch := &m.chunks[c]
 		m.sums.add(&ch.sums)
