@@ -178,7 +178,11 @@ func (m *Model) pullAlignments() {
 func (m *Model) planBlock(w, b int) {
 	recs := m.recs[b][:0]
 	first, end := m.block(b)
+	var touch int32
 	for i := first; i < end; i++ {
+		if k := i + prefetchAhead; k < end {
+			touch += warm(m.xadj[k]) + warm(m.adj[k])
+		}
 		if !m.present[i] {
 			continue
 		}
@@ -190,6 +194,24 @@ func (m *Model) planBlock(w, b int) {
 		recs = m.workContacts(recs, i, r)
 	}
 	m.recs[b] = recs
+	m.work[w].warmed += touch
+}
+
+// prefetchAhead is how many people ahead the loops over people in
+// planBlock and sweepPeople read the start of a list (warm).
+const prefetchAhead = 8
+
+// warm reads the first edge of list, if it has one, so that its cache
+// line is on its way some people before the list is needed: the lists
+// of consecutive people lie anywhere in the arena, where the hardware
+// cannot guess them, and finding a list takes two dependent loads (its
+// header, then its edges). The callers add the result to their worker's
+// warmed, so that the compiler keeps the read.
+func warm(list []edge) int32 {
+	if len(list) == 0 {
+		return 0
+	}
+	return list[0].tie
 }
 
 // propose appends the contact of i with j, unless j is i or absent. tie

@@ -89,11 +89,12 @@ func (m *Model) SetWorkers(n int) {
 // the same cache line, so that they do not slow each other down (false
 // sharing).
 type workerState struct {
-	_     [64]byte
-	pcg   rand.PCG
-	rng   *rand.Rand
-	trust []float64 // trust of one person's ties (sweepPeople)
-	_     [64]byte
+	_      [64]byte
+	pcg    rand.PCG
+	rng    *rand.Rand
+	trust  []float64 // trust of one person's ties (sweepPeople)
+	warmed int32     // the sum of warm's reads, kept so that the compiler keeps them
+	_      [64]byte
 }
 
 // Purposes of per-person streams (personStream).

@@ -387,7 +387,11 @@ func (m *Model) sweepPeople(w, b int) {
 	buf := ws.trust
 	drop := m.p.Trust.DropBelow
 	trustOf, kindOf := m.trust, m.kindOf
+	var touch int32
 	for i := first; i < end; i++ {
+		if k := i + prefetchAhead; k < end {
+			touch += warm(m.xadj[k])
+		}
 		list := m.xadj[i]
 		if cap(buf) < len(list) {
 			buf = make([]float64, 2*len(list))
@@ -431,6 +435,7 @@ func (m *Model) sweepPeople(w, b int) {
 		m.crossSum[i], m.memberProd[i] = cross, prod
 	}
 	ws.trust = buf
+	ws.warmed += touch
 }
 
 // insertByTrust is one step of the insertion sort that keeps a person's
