@@ -108,6 +108,16 @@ func (m *Model) depart(i int32, refilled bool) {
 	if handoff {
 		pending = m.spareHandoffs()
 	}
+	// Start fetching the other ends' lists, which the removals below
+	// reach one after another.
+	var touch int32
+	for _, e := range m.xadj[i] {
+		touch += warm(m.xadj[e.other])
+	}
+	for _, e := range m.adj[i] {
+		touch += warm(m.adj[e.other])
+	}
+	m.work[0].warmed += touch
 	for m.Degree(int(i)) > 0 {
 		list := m.xadj[i]
 		if len(list) == 0 {
