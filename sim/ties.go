@@ -99,11 +99,15 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 	return id
 }
 
-// growTies makes room in the tie pool for 1/8 more ties (and at least
-// 1,024): a gentler growth than append's, since the pool is the largest
-// part of a run's memory and levels off once the network has formed.
+// growTies makes room in the tie pool for 1/8 more ties, or one more per
+// person when that is more (and at least 1,024 more): a gentler growth
+// than append's, since the pool is the largest part of a run's memory
+// and levels off once the network has formed, but in steps of at least
+// a tie per person, so that a forming network of many people (8 to 10
+// ties per person) is not copied over and over in small steps. The
+// room left unused is at most an eighth of the pool or a tie per person.
 func (m *Model) growTies() {
-	n := len(m.ties) + len(m.ties)/8 + 1024
+	n := len(m.ties) + max(len(m.ties)/8, len(m.org)) + 1024
 	m.ties = append(make([]tie, 0, n), m.ties...)
 	m.trust = append(make([]float64, 0, n), m.trust...)
 	m.class = append(make([]uint8, 0, n), m.class...)
