@@ -32,8 +32,22 @@ const (
 // pull it exerts afterwards.
 type contactRec struct {
 	i, j int32 // proposer and partner
-	tie  int32 // the tie i–j; -1 until created
+	tie  int32 // the tie i–j; until it is created, -1, or pairRef(k) (plannedPair)
 	v    uint32
+}
+
+// pairRef is the value of contactRec.tie for a contact that has no tie
+// yet between people of organizations whose pair is pairs[k]: -2 − k.
+func pairRef(k int32) int32 { return -2 - k }
+
+// plannedPair returns the index in pairs that planning found for the
+// organizations of a contact without a tie, or -1 when it found none
+// (createTies then looks the pair up, or adds it).
+func (c *contactRec) plannedPair() int32 {
+	if c.tie <= -2 {
+		return -2 - c.tie
+	}
+	return -1
 }
 
 // newContactRec returns a contact of a kind, with the uniform draw u24
@@ -107,11 +121,12 @@ func (m *Model) createTies() {
 				continue
 			}
 			if m.tieMade[c.i] == step && m.tieMade[c.j] == step {
-				if c.tie = m.findTie(c.i, c.j); c.tie >= 0 {
+				if id := m.findTie(c.i, c.j); id >= 0 {
+					c.tie = id
 					continue
 				}
 			}
-			c.tie = m.addTie(c.i, c.j, m.newTieTrust())
+			c.tie = m.addTieOfPair(c.i, c.j, m.newTieTrust(), c.plannedPair())
 			m.tieMade[c.i], m.tieMade[c.j] = step, step
 		}
 	}
@@ -216,15 +231,35 @@ func warm(list []edge) int32 {
 
 // propose appends the contact of i with j, unless j is i or absent. tie
 // is their tie when the caller knows it (a contact through a tie), else
-// -1, and propose looks it up.
+// -1, and propose looks it up; when they have none yet and work for two
+// organizations whose ties count in a partnership, it also looks up
+// their pair of organizations, so that createTies, which runs alone, need
+// not (pairRef).
 func (m *Model) propose(recs []contactRec, i, j, tie int32, kind uint8, r *rand.Rand) []contactRec {
 	if j < 0 || j == i || !m.present[j] {
 		return recs
 	}
 	if tie < 0 {
-		tie = m.findTie(i, j)
+		if tie = m.findTie(i, j); tie < 0 {
+			tie = m.knownPair(i, j)
+		}
 	}
 	return append(recs, newContactRec(i, j, tie, kind, r.Uint32()>>8))
+}
+
+// knownPair returns pairRef of the pair of organizations of i and j when
+// a tie between them would be a cross-organization tie (classCross) and
+// the pair has had a tie before, else -1. It only reads pairOf, so
+// planning's workers may call it at once.
+func (m *Model) knownPair(i, j int32) int32 {
+	oi, oj := m.org[i], m.org[j]
+	if oi == oj || kindClass[m.kindOf[i]][m.kindOf[j]]&classCross == 0 {
+		return -1
+	}
+	if k, ok := m.pairOf[pairKey(oi, oj)]; ok {
+		return pairRef(k)
+	}
+	return -1
 }
 
 // buildContacts spends i's relationship-building hours, s_i·H_i per week,

@@ -61,7 +61,11 @@ var isCross, isMember = func() (cross, member [numKinds][numKinds]float64) {
 
 // addTie creates a tie between present slots i and j with the given
 // trust, reusing a free pool entry when there is one.
-func (m *Model) addTie(i, j int32, trust float64) int32 {
+func (m *Model) addTie(i, j int32, trust float64) int32 { return m.addTieOfPair(i, j, trust, -1) }
+
+// addTieOfPair is addTie given the index in pairs of the organizations of
+// i and j when the caller knows it (pair ≥ 0; createTies), else -1.
+func (m *Model) addTieOfPair(i, j int32, trust float64, pair int32) int32 {
 	oi, oj := m.org[i], m.org[j]
 	ki, kj := m.orgs[oi].kind, m.orgs[oj].kind
 	t := tie{a: i, b: j, pair: -1, touched: int32(m.step)}
@@ -70,7 +74,9 @@ func (m *Model) addTie(i, j int32, trust float64) int32 {
 		class = classExternal | kindClass[ki][kj]
 	}
 	if class&classCross != 0 {
-		t.pair = m.pairIndex(oi, oj)
+		if t.pair = pair; pair < 0 {
+			t.pair = m.pairIndex(oi, oj)
+		}
 		if m.role[i] == Leader || m.role[j] == Leader {
 			class |= classLeader
 		}
