@@ -98,7 +98,7 @@ type Model struct {
 
 	chunks  []chunkScratch // sweep scratch, per chunk of the tie pool
 	nChunks int            // chunks of the tie pool in this step's sweep
-	dirty   []bool         // the slot lost a tie in this step's sweep
+	dirty   []uint8        // lostColleague, lostExternal: the ties the slot lost in this step's sweep
 
 	sums       tieSums
 	departures int
@@ -200,7 +200,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.pending = map[int32][]handoffTie{}
 	m.crossSum = make([]float64, n)
 	m.memberProd = make([]float64, n)
-	m.dirty = make([]bool, n)
+	m.dirty = make([]uint8, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
 	m.tieMade = make([]int32, n)

@@ -282,10 +282,22 @@ func (m *Model) decayTies() {
 		}
 		for _, id := range ch.drops {
 			t := &m.ties[id]
-			m.dirty[t.a], m.dirty[t.b] = true, true
+			lost := uint8(lostColleague)
+			if m.class[id]&classExternal != 0 {
+				lost = lostExternal
+			}
+			m.dirty[t.a] |= lost
+			m.dirty[t.b] |= lost
 		}
 	}
 }
+
+// The bits of Model.dirty: which of a slot's lists lost a tie in this
+// step's sweep.
+const (
+	lostColleague = 1 << iota // a tie of adj
+	lostExternal              // a tie of xadj
+)
 
 // sweepLists runs sweepPeople over the person blocks.
 func (m *Model) sweepLists() { m.forEach(m.nBlocks, (*Model).sweepPeople) }
@@ -414,12 +426,15 @@ func (m *Model) sweepPeople(w, b int) {
 		// bit. The trust of each tie is kept in buf for the sort.
 		crossW, memberW := &isCross[kindOf[i]], &isMember[kindOf[i]]
 		cross, prod := 0.0, 1.0
-		if m.dirty[i] {
-			// i lost a tie in this sweep: drop the edges of dropped ties
-			// while gathering, keeping the order of the others. A tie was
-			// dropped by sweepChunk exactly when its trust is below
-			// trust.drop_below, so its trust tells, without its class.
+		if m.dirty[i]&lostColleague != 0 {
 			m.adj[i] = m.keepLive(m.adj[i])
+		}
+		if m.dirty[i]&lostExternal != 0 {
+			// i lost a tie to another organization in this sweep: drop
+			// the edges of dropped ties while gathering, keeping the
+			// order of the others. A tie was dropped by sweepChunk
+			// exactly when its trust is below trust.drop_below, so its
+			// trust tells, without its class.
 			n := 0
 			for _, e := range list {
 				trust := trustOf[e.tie]
@@ -467,8 +482,8 @@ func insertByTrust(list []edge, buf []float64, x int, e edge, t float64) {
 // shrinkLists lets slot i's lists move to smaller blocks once (the first
 // call after a sweep that dropped one of i's ties).
 func (m *Model) shrinkLists(i int32) {
-	if m.dirty[i] {
-		m.dirty[i] = false
+	if m.dirty[i] != 0 {
+		m.dirty[i] = 0
 		m.adj[i] = m.edges.shrink(m.adj[i])
 		m.xadj[i] = m.edges.shrink(m.xadj[i])
 	}
