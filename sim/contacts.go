@@ -468,12 +468,19 @@ func (m *Model) workContacts(recs []contactRec, i int32, r *rand.Rand) []contact
 
 // relaxAlignment returns every person's alignment toward their own
 // baseline at alignment.relaxation per week (docs/MODEL.md §7.6):
-// a ← a + ρ·(b − a).
-func (m *Model) relaxAlignment() {
+// a ← a + ρ·(b − a). Each person's update is their own, so the person
+// blocks are relaxed in parallel (relaxBlock).
+func (m *Model) relaxAlignment() { m.forEach(m.nBlocks, (*Model).relaxBlock) }
+
+// relaxBlock relaxes the alignments of the people of block b
+// (relaxAlignment).
+func (m *Model) relaxBlock(_, b int) {
 	rho := m.p.Alignment.Relaxation
-	for i := range m.align {
-		if m.present[i] {
-			m.align[i] += float64(rho * (m.baseline[i] - m.align[i]))
+	first, end := m.block(b)
+	align, baseline, present := m.align[first:end], m.baseline[first:end], m.present[first:end]
+	for i := range align {
+		if present[i] {
+			align[i] += float64(rho * (baseline[i] - align[i]))
 		}
 	}
 }
