@@ -1,0 +1,191 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/trustsim/trustsim/internal/fmath"
+)
+
+// BenchmarkKernels times, on the steady-state city of BenchmarkStep, the
+// work that every step of the model must do whatever the code, each kernel
+// alone and stripped of all bookkeeping, so that docs/PERFORMANCE.md can
+// compare their sum with the time a step may take at a target speed:
+//
+//	go test ./sim -run '^$' -bench '^BenchmarkKernels$' -cpu 1
+//
+// decay: every tie of the pool is decayed, or given a new decay factor
+// (an exp of its trust and its people's alignments) when it had a contact
+// in the week, and tested and summed. gather: every person's ties to
+// other organizations have their trust read, summed and compared with the
+// previous one (the embeddedness sum and the order check). contacts: one
+// expm1 growth update per contact of the week. draws: the draws of the
+// week, a per-person PCG seeded per person, as many draws per person as
+// the model made in the step that followed the warm-up (reported as
+// draws/person). No kernel changes the model.
+func BenchmarkKernels(b *testing.B) {
+	m, err := New(scaledCity(60), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.SetWorkers(1)
+	for range 200 {
+		m.Advance()
+	}
+	step := int32(m.step - 1) // the week whose contacts recs and touched hold
+	tp := &m.p.Trust
+	out := make([]float64, len(m.trust))
+	var sink float64
+	b.Run("decay", func(b *testing.B) {
+		for b.Loop() {
+			s, n := 0.0, 0
+			for k := range m.ties {
+				t := &m.ties[k]
+				if t.a < 0 {
+					continue
+				}
+				v := m.trust[k]
+				if t.touched == step {
+					d := tp.Decay * (1 + tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b])) / (1 + tp.DecayStrengthProtection*v)
+					s += fmath.Exp(-d)
+				} else {
+					v *= float64(t.factor)
+				}
+				out[k] = v
+				s += v
+				n += b2i(v < tp.DropBelow)
+			}
+			sink += s + float64(n)
+		}
+		b.ReportMetric(float64(len(m.ties)), "ties")
+	})
+	b.Run("decay-by-person", func(b *testing.B) {
+		// The same work with each tie stored at both of its people, in
+		// person order (a layout not used; docs/PERFORMANCE.md): every tie
+		// is decayed twice, once at each end, and nothing is read at
+		// random but the alignment of the other end.
+		var start []int
+		var trust []float64
+		var factor []float32
+		var touched []bool
+		var other []int32
+		for i := range m.adj {
+			start = append(start, len(trust))
+			for _, list := range [][]edge{m.adj[i], m.xadj[i]} {
+				for _, e := range list {
+					t := &m.ties[e.tie]
+					trust = append(trust, m.trust[e.tie])
+					factor = append(factor, t.factor)
+					touched = append(touched, t.touched == step)
+					other = append(other, e.other)
+				}
+			}
+		}
+		start = append(start, len(trust))
+		out := make([]float64, len(trust))
+		for b.Loop() {
+			s, n := 0.0, 0
+			for i := range len(start) - 1 {
+				ai := m.align[i]
+				for k := start[i]; k < start[i+1]; k++ {
+					v := trust[k]
+					if touched[k] {
+						d := tp.Decay * (1 + tp.DecayDissimilarity*math.Abs(ai-m.align[other[k]])) / (1 + tp.DecayStrengthProtection*v)
+						s += fmath.Exp(-d)
+					} else {
+						v *= float64(factor[k])
+					}
+					out[k] = v
+					s += v
+					n += b2i(v < tp.DropBelow)
+				}
+			}
+			sink += s + float64(n)
+		}
+		b.ReportMetric(float64(len(trust)), "tie-ends")
+	})
+	b.Run("gather", func(b *testing.B) {
+		ends := 0
+		for b.Loop() {
+			s, inv := 0.0, 0
+			ends = 0
+			for i := range m.xadj {
+				prev := math.Inf(1)
+				for _, e := range m.xadj[i] {
+					t := m.trust[e.tie]
+					s += t
+					inv += b2i(t > prev)
+					prev = t
+				}
+				ends += len(m.xadj[i])
+			}
+			sink += s + float64(inv)
+		}
+		b.ReportMetric(float64(ends), "tie-ends")
+	})
+	b.Run("contacts", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n = 0
+			for a := range m.nBlocks {
+				for _, c := range m.recs[a] {
+					if c.tie < 0 {
+						continue
+					}
+					g := (2 + m.align[c.i] + m.align[c.j]) / 4
+					T := m.trust[c.tie]
+					out[c.tie] = T + (1-T)*-fmath.Expm1(-tp.GrowthPerHour*g*m.p.Network.HoursPerContact)
+					n++
+				}
+			}
+		}
+		b.ReportMetric(float64(n), "contacts")
+	})
+	b.Run("draws", func(b *testing.B) {
+		perPerson := drawsPerPerson(b, m)
+		var pcg rand.PCG
+		var u uint64
+		for b.Loop() {
+			for i := range m.NumPeople() {
+				pcg.Seed(mix(uint64(i)), mix(uint64(i)*0xbf58476d1ce4e5b9))
+				for range perPerson {
+					u += pcg.Uint64()
+				}
+			}
+		}
+		sink += float64(u)
+		b.ReportMetric(float64(perPerson), "draws/person")
+	})
+	if math.IsNaN(sink) {
+		b.Fatal("NaN in a kernel")
+	}
+}
+
+// drawsPerPerson returns the draws per person, rounded up, that the week
+// after m's state makes from the per-person streams (personStream),
+// counted on a copy of m's run: m itself is left as it was.
+func drawsPerPerson(b *testing.B, m *Model) int {
+	b.Helper()
+	c, err := New(m.p, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.SetWorkers(1)
+	for c.step < m.step {
+		c.Advance()
+	}
+	counter := &countingSource{src: &c.work[0].pcg}
+	c.work[0].rng = rand.New(counter)
+	c.Advance()
+	return (counter.n + c.NumPeople() - 1) / c.NumPeople()
+}
+
+// countingSource is a rand.Source that counts the draws taken from src.
+type countingSource struct {
+	src *rand.PCG
+	n   int
+}
+
+// Uint64 returns the next draw of src and counts it.
+func (c *countingSource) Uint64() uint64 { c.n++; return c.src.Uint64() }
