@@ -25,14 +25,7 @@ import (
 // the model made in the step that followed the warm-up (reported as
 // draws/person). No kernel changes the model.
 func BenchmarkKernels(b *testing.B) {
-	m, err := New(scaledCity(60), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m.SetWorkers(1)
-	for range 200 {
-		m.Advance()
-	}
+	m := steadyCity(b)
 	step := int32(m.step - 1) // the week whose contacts recs and touched hold
 	tp := &m.p.Trust
 	out := make([]float64, len(m.trust))
@@ -143,7 +136,7 @@ func BenchmarkKernels(b *testing.B) {
 		b.ReportMetric(float64(n), "contacts")
 	})
 	b.Run("draws", func(b *testing.B) {
-		perPerson := drawsPerPerson(b, m)
+		perPerson := drawsPerPerson(steadyCity(b))
 		var pcg rand.PCG
 		var u uint64
 		for b.Loop() {
@@ -162,23 +155,30 @@ func BenchmarkKernels(b *testing.B) {
 	}
 }
 
-// drawsPerPerson returns the draws per person, rounded up, that the week
-// after m's state makes from the per-person streams (personStream),
-// counted on a copy of m's run: m itself is left as it was.
-func drawsPerPerson(b *testing.B, m *Model) int {
+// steadyCity returns the city of BenchmarkStep after its 200 weeks of
+// warm-up, on one worker.
+func steadyCity(b *testing.B) *Model {
 	b.Helper()
-	c, err := New(m.p, 1)
+	m, err := New(scaledCity(60), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	c.SetWorkers(1)
-	for c.step < m.step {
-		c.Advance()
+	m.SetWorkers(1)
+	for range 200 {
+		m.Advance()
 	}
-	counter := &countingSource{src: &c.work[0].pcg}
-	c.work[0].rng = rand.New(counter)
-	c.Advance()
-	return (counter.n + c.NumPeople() - 1) / c.NumPeople()
+	return m
+}
+
+// drawsPerPerson advances m by one week and returns the draws per person,
+// rounded up, that the week took from the per-person streams
+// (personStream). The kernels run on a model of their own, which this
+// leaves as it was.
+func drawsPerPerson(m *Model) int {
+	counter := &countingSource{src: &m.work[0].pcg}
+	m.work[0].rng = rand.New(counter)
+	m.Advance()
+	return (counter.n + m.NumPeople() - 1) / m.NumPeople()
 }
 
 // countingSource is a rand.Source that counts the draws taken from src.
