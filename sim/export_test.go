@@ -12,3 +12,7 @@ func MemoryParts(m *Model) (names []string, bytes []int) {
 	}
 	return names, bytes
 }
+
+// Updating reports whether the tests run with -update, for the tests of
+// package sim_test that rewrite what they check (TestCalibrationTable).
+func Updating() bool { return *update }
