@@ -15,15 +15,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Units of the plotted quantities (docs/MODEL.md §7.11-7.12).
-const (
-	resultsLabel    = "results (effective service hours/week)"
-	cumulativeLabel = "cumulative results (effective service hours)"
-	trustLabel      = "cross-organization trust (0-1)"
-	strengthLabel   = "partnership strength (0-1, mean over pairs)"
-	resetsLabel     = "partnership resets (per run)"
-)
-
 // Limits that keep plots readable; docs/OUTPUTS.md states them.
 const (
 	maxLines       = 7  // lines in a time-series plot
@@ -44,9 +35,9 @@ const (
 func figures(ds *dataset) ([]*figure, []string) {
 	v := newView(ds)
 	fs := []*figure{
-		v.timeseries("timeseries_results", "results", "Initiative results over time", resultsLabel,
+		v.timeseries("timeseries_results", "results", "Initiative results over time", MetricLabel("results").String(),
 			"Weekly results of the initiative (effective service hours per week) for each "+v.pointWord()+": the line is the mean over replicates, the shaded band its 95% confidence interval."),
-		v.timeseries("timeseries_cross_org_trust", "cross_org_trust", "Trust between organizations over time", trustLabel,
+		v.timeseries("timeseries_cross_org_trust", "cross_org_trust", "Trust between organizations over time", MetricLabel("cross_org_trust").String(),
 			"Mean trust on ties between people of different organizations (0 = none, 1 = complete)."),
 	}
 	if f, _ := v.response(cumulativeMeasure); f != nil {
@@ -90,8 +81,9 @@ func figures(ds *dataset) ([]*figure, []string) {
 // view holds what several figures share: short labels and wording.
 type view struct {
 	ds *dataset
-	// shortSwept are the swept names cut to their shortest unique dotted
-	// suffix.
+	// shortSwept are the swept parameters in plain words (ParamLabel), or
+	// their names cut to their shortest unique dotted suffix when two of
+	// them would read the same.
 	shortSwept []string
 	// strategiesOnly is true when points differ only by strategy.
 	strategiesOnly bool
@@ -99,9 +91,22 @@ type view struct {
 }
 
 func newView(ds *dataset) *view {
-	v := &view{ds: ds, shortSwept: shortNames(ds.man.Swept), bands: ds.man.Replicates > 1}
+	v := &view{ds: ds, shortSwept: sweptWords(ds.man.Swept), bands: ds.man.Replicates > 1}
 	v.strategiesOnly = len(ds.man.Swept) == 0 && len(ds.points) > 1
 	return v
+}
+
+// sweptWords names the swept parameters in plain words, or, when two
+// would read the same, by their shortNames.
+func sweptWords(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = ParamLabel(n).Name
+		if slices.Contains(out[:i], out[i]) {
+			return shortNames(names)
+		}
+	}
+	return out
 }
 
 // shortNames returns, for each dotted name, its shortest suffix of
@@ -170,12 +175,13 @@ func groupKey(pd *pointData, from int) string {
 	return strings.Join(parts, ", ")
 }
 
-// pointWord names what a line or row stands for.
+// pointWord names what a line or row stands for: a strategy, or one
+// combination of the strategy and the swept settings (a design point).
 func (v *view) pointWord() string {
 	if v.strategiesOnly {
 		return "strategy"
 	}
-	return "design point"
+	return "combination of settings"
 }
 
 // pointWords is the plural of pointWord.
@@ -183,14 +189,14 @@ func (v *view) pointWords() string {
 	if v.strategiesOnly {
 		return "strategies"
 	}
-	return "design points"
+	return "combinations of settings"
 }
 
 // spread says how the statistics were made, for subtitles.
 func (v *view) spread(what string) string {
 	r := v.ds.man.Replicates
 	if !v.bands {
-		return "one replicate per design point: lines without confidence " + what
+		return "one replicate per " + v.pointWord() + ": lines without confidence " + what
 	}
 	return fmt.Sprintf("mean over %d replicates with 95%% confidence %s (Student t)", r, what)
 }
@@ -212,7 +218,7 @@ func (v *view) linePoints(pts []*pointData) ([]*pointData, string) {
 	for i := range maxLines {
 		out = append(out, ranked[int(math.Round(float64(i)*float64(len(ranked)-1)/float64(maxLines-1)))])
 	}
-	return out, fmt.Sprintf("; %d of %d %s shown: best, worst and evenly spaced ranks by cumulative results", maxLines, len(pts), v.pointWords())
+	return out, fmt.Sprintf("; %d of %d %s shown: best, worst and evenly spaced ranks by total results", maxLines, len(pts), v.pointWords())
 }
 
 // lineThumbs returns a legend entry's thumbnails: the band under the line.
@@ -304,25 +310,21 @@ func (a *axisValues) pos(value string) float64 {
 	return float64(i)
 }
 
-// axisLabel names swept parameter k with its unit.
+// axisLabel names swept parameter k in plain words with its unit.
 func (v *view) axisLabel(k int) string {
-	name := v.ds.man.Swept[k]
-	p := v.ds.points[0].params
-	if s, ok := p.Lookup(name); ok && s.Unit != "" {
-		return name + " (" + s.Unit + ")"
-	}
-	return name
+	return ParamLabel(v.ds.man.Swept[k]).String()
 }
 
 // sliceKey names what a heatmap holds fixed: the point's strategy and
-// its swept values from from on, written name=value with short names.
+// its swept values from from on, written "name value" with the names in
+// words.
 func sliceKey(pd *pointData, from int, short []string) string {
 	var parts []string
 	if pd.mp.Strategy != "" {
 		parts = append(parts, pd.mp.Strategy)
 	}
 	for i := from; i < len(pd.mp.Swept); i++ {
-		parts = append(parts, short[i]+"="+pd.mp.Swept[i].Value)
+		parts = append(parts, short[i]+" "+pd.mp.Swept[i].Value)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -385,8 +387,8 @@ func (v *view) response(m measure) (*figure, string) {
 		name:     "response_" + m.metric,
 		title:    m.title + " by " + name,
 		subtitle: v.spread("bands") + ring,
-		caption: fmt.Sprintf("%s against %s. Each line holds everything else fixed; the ring marks the value with the highest mean.",
-			m.caption(v.horizonText()), v.ds.man.Swept[0]),
+		caption: fmt.Sprintf("%s against the %s. Each line holds everything else fixed; the ring marks the value with the highest mean.",
+			m.caption(v.horizonText()), v.shortSwept[0]),
 		body: func(c draw.Canvas) error {
 			p := newPlot(v.axisLabel(0), m.label)
 			if ax.numbers == nil {
@@ -508,7 +510,7 @@ func (v *view) heatmaps(m measure) ([]*figure, string) {
 		if !m.standard {
 			best, better = "highest", "higher"
 		}
-		sub := fmt.Sprintf("mean %s over %d replicate(s); outlined: %s cell (%s=%s, %s=%s)",
+		sub := fmt.Sprintf("mean %s over %d replicate(s); outlined: %s cell (%s %s, %s %s)",
 			m.when(v.horizonText()), v.ds.man.Replicates, best, v.shortSwept[0], ax.labels[bestC], v.shortSwept[1], ay.labels[bestR])
 		title := m.title + " by " + v.shortSwept[0] + " and " + v.shortSwept[1]
 		slice := sliceKey(members[k][0], 2, v.shortSwept)
@@ -519,7 +521,7 @@ func (v *view) heatmaps(m measure) ([]*figure, string) {
 		fs = append(fs, &figure{
 			name: name, title: title, subtitle: sub,
 			caption: fmt.Sprintf("Mean %s for every combination of %s and %s%s; brighter is %s, the outlined cell is the %s.",
-				m.phrase, v.ds.man.Swept[0], v.ds.man.Swept[1], strings.TrimSuffix(" ("+slice+")", " ()"), better, best),
+				m.phrase, v.shortSwept[0], v.shortSwept[1], strings.TrimSuffix(" ("+slice+")", " ()"), better, best),
 			body: func(c draw.Canvas) error { return drawHeatmap(c, v, m, grid, ax, ay, lo, hi, bestC, bestR) },
 		})
 	}
@@ -610,7 +612,7 @@ func (v *view) comparison() *figure {
 	words := v.pointWords()
 	return &figure{
 		name:     "comparison",
-		title:    strings.ToUpper(words[:1]) + words[1:] + " ranked by cumulative results",
+		title:    capitalize(words) + " ranked by total results",
 		subtitle: v.spread("intervals") + "; best at the top" + note,
 		caption: fmt.Sprintf("Each row is a %s, best first: on the left its total results %s, on the right how many partnerships it lost to departures. Bars are 95%% confidence intervals.",
 			word, v.horizonText()),
@@ -619,10 +621,10 @@ func (v *view) comparison() *figure {
 			left.Max.X = c.Min.X + (c.Max.X-c.Min.X)*0.64
 			right := c
 			right.Min.X = left.Max.X + vg.Points(10)
-			if err := v.rankPanel(left, rows, cumulativeLabel, func(pd *pointData) summary { return pd.cum }, 3, true); err != nil {
+			if err := v.rankPanel(left, rows, MetricLabel("cumulative_results").String(), func(pd *pointData) summary { return pd.cum }, 3, true); err != nil {
 				return err
 			}
-			return v.rankPanel(right, rows, resetsLabel, func(pd *pointData) summary { return pd.resets }, 4, false)
+			return v.rankPanel(right, rows, RunColumnLabel("partnership_resets").String(), func(pd *pointData) summary { return pd.resets }, 4, false)
 		},
 	}
 }
@@ -644,7 +646,7 @@ func (v *view) ranking(m measure) *figure {
 	words := v.pointWords()
 	return &figure{
 		name:     "strategies_" + m.metric,
-		title:    strings.ToUpper(words[:1]) + words[1:] + " ranked by " + m.phrase,
+		title:    capitalize(words) + " ranked by " + m.phrase,
 		subtitle: v.spread("intervals") + "; highest at the top" + note,
 		caption: fmt.Sprintf("Each row is a %s, highest first: %s. Bars are 95%% confidence intervals.",
 			v.pointWord(), m.caption(v.horizonText())),
@@ -718,7 +720,7 @@ func (v *view) leave() *figure {
 			caption: fmt.Sprintf("How the mean strength of partnerships drops when %s, and how fast it recovers: %d weeks before to %d weeks after the departure.",
 				what, leaveBefore, leaveAfter),
 		}
-	}, "partnership_strength", "weeks since the departure", strengthLabel, "each point's first scheduled departure")
+	}, "partnership_strength", "weeks since the departure", MetricLabel("partnership_strength").String(), "each point's first scheduled departure")
 }
 
 // eventAlign is the step a requested event plot aligns a point on: its
@@ -764,11 +766,11 @@ func (v *view) event(m measure, drawn map[string]bool) (*figure, string) {
 	return v.aroundEvent(eventAlign, func(what string) *figure {
 		return &figure{
 			name:  "event_" + m.metric,
-			title: m.metric + " around the scheduled " + word,
+			title: capitalize(MetricLabel(m.metric).Name) + " around the scheduled " + word,
 			caption: fmt.Sprintf("Mean %s (%s) from %d weeks before to %d weeks after %s.",
-				m.metric, metricUnits[m.metric], leaveBefore, leaveAfter, what),
+				MetricLabel(m.metric).Name, MetricLabel(m.metric).Unit, leaveBefore, leaveAfter, what),
 		}
-	}, m.metric, "weeks since the "+word, metricLabel(m.metric), fallback), ""
+	}, m.metric, "weeks since the "+word, MetricLabel(m.metric).String(), fallback), ""
 }
 
 // aroundEvent draws metric from leaveBefore weeks before to leaveAfter

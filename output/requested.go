@@ -3,36 +3,11 @@ package output
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // The plots a scenario asks for with [[plot]] entries (batch.PlotRequest),
 // drawn after the standard ones (docs/OUTPUTS.md, "Requested plots").
-
-// metricUnits are the units of the metrics, as docs/OUTPUTS.md lists
-// them (a test keeps the two in step).
-var metricUnits = map[string]string{
-	"results":              "effective service hours/week",
-	"cumulative_results":   "effective service hours",
-	"mean_trust":           "trust, 0–1",
-	"cross_org_trust":      "trust, 0–1",
-	"funder_trust":         "trust, 0–1",
-	"ties":                 "ties",
-	"cross_org_ties":       "ties",
-	"active_partnerships":  "organization pairs",
-	"partnership_strength": "strength, 0–1",
-	"arrangements_active":  "arrangements",
-	"departures":           "people/week",
-	"vacancies":            "positions",
-	"partnership_resets":   "partnerships/week",
-	"mean_alignment":       "alignment, 0–1",
-	"community_engagement": "index, 0–1",
-}
-
-// totalUnits are the units of a summed metric's total over a run.
-var totalUnits = map[string]string{
-	"departures":         "people",
-	"partnership_resets": "partnerships",
-}
 
 // sweepHint and eventHint end the reason a plot that needs a sweep or an
 // event is not drawn: the scenario had what the plot needs when it was
@@ -41,11 +16,6 @@ const (
 	sweepHint = " (a --set override of a swept parameter replaces its sweep by that one value)"
 	eventHint = " (a --set override of horizon can move events out of the run)"
 )
-
-// metricLabel is a metric's name with its unit, for an axis.
-func metricLabel(metric string) string {
-	return metric + " (" + metricUnits[metric] + ")"
-}
 
 // measure is the value of each design point that a response curve, a
 // heatmap or a strategy ranking plots: a summary over the replicates of
@@ -71,7 +41,7 @@ type measure struct {
 // comparison show: cumulative results at the horizon.
 var cumulativeMeasure = measure{
 	metric: "cumulative_results", standard: true,
-	phrase: "total results", title: "Cumulative results", label: cumulativeLabel,
+	phrase: "total results", title: "Total results", label: MetricLabel("cumulative_results").String(),
 	caption: func(h string) string { return "Total results " + h },
 	when:    func(h string) string { return h },
 	stat:    func(pd *pointData) summary { return pd.cum },
@@ -87,27 +57,37 @@ func metricMeasure(metric string) measure {
 	}
 	stat := func(pd *pointData) summary { return pd.runValue(metric) }
 	if slices.Contains(summedMetrics, metric) {
+		l := RunColumnLabel(metric)
 		return measure{
 			metric: metric,
-			phrase: "total " + metric + " per run", title: "Total " + metric + " per run",
-			label: "total " + metric + " per run (" + totalUnits[metric] + ")",
+			phrase: l.Name, title: capitalize(l.Name), label: l.String(),
 			caption: func(h string) string {
-				return fmt.Sprintf("the mean over replicates of %s summed over all weeks of a run (%s), %s", metric, totalUnits[metric], h)
+				return fmt.Sprintf("the mean over replicates of the %s summed over all weeks of a run (%s), %s", MetricLabel(metric).Name, l.Unit, h)
 			},
 			when: func(string) string { return "of the run's total" },
 			stat: stat,
 		}
 	}
+	l := MetricLabel(metric)
 	return measure{
 		metric: metric,
-		phrase: "final " + metric, title: "Final " + metric,
-		label: "final " + metric + " (" + metricUnits[metric] + ")",
+		phrase: "final " + l.Name, title: "Final " + l.Name,
+		label: "final " + l.String(),
 		caption: func(h string) string {
-			return fmt.Sprintf("the mean over replicates of %s in the last week of a run (%s), %s", metric, metricUnits[metric], h)
+			return fmt.Sprintf("the mean over replicates of the %s in the last week of a run (%s), %s", l.Name, l.Unit, h)
 		},
 		when: func(string) string { return "in the last week" },
 		stat: stat,
 	}
+}
+
+// capitalize returns s with its first letter in upper case, for a title.
+func capitalize(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
 // kindNoun names a kind of plot in a sentence.
@@ -139,9 +119,10 @@ func (v *view) requested(r manifestPlot, drawn map[string]bool) ([]*figure, stri
 		if drawn[name] {
 			return nil, ""
 		}
-		return []*figure{v.timeseries(name, r.Metric, r.Metric+" over time", metricLabel(r.Metric),
-			fmt.Sprintf("Weekly values of %s (%s) for each %s: the line is the mean over replicates, the shaded band its 95%% confidence interval.",
-				r.Metric, metricUnits[r.Metric], v.pointWord()))}, ""
+		l := MetricLabel(r.Metric)
+		return []*figure{v.timeseries(name, r.Metric, capitalize(l.Name)+" over time", l.String(),
+			fmt.Sprintf("Weekly values of the %s (%s) for each %s: the line is the mean over replicates, the shaded band its 95%% confidence interval.",
+				l.Name, l.Unit, v.pointWord()))}, ""
 	case "response":
 		f, why := v.response(m)
 		if f == nil {

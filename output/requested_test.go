@@ -58,27 +58,29 @@ func TestRequestedInReport(t *testing.T) {
 	}{
 		{sweep2, []string{
 			"Initiative results over time", "Trust between organizations over time",
-			"Cumulative results by relationship_share", "Cumulative results by relationship_share and annual_turnover.staff",
-			"Design points ranked by cumulative results", "Partnership strength around the scheduled departure",
-			"community_engagement over time", "Total departures per run by relationship_share",
-			"Final cross_org_trust by relationship_share and annual_turnover.staff", "arrangements_active around the scheduled departure",
+			"Total results by working time for relationship building",
+			"Total results by working time for relationship building and annual staff turnover at parent_ed",
+			"Combinations of settings ranked by total results", "Partnership strength around the scheduled departure",
+			"Community co-production over time", "Departures per run by working time for relationship building",
+			"Final cross-organization trust by working time for relationship building and annual staff turnover at parent_ed",
+			"Joint arrangements in force around the scheduled departure",
 		}, []string{
 			"the others differ from it only in the swept values.",
-			"Mean final cross_org_trust for every combination of policy.relationship_share and org.parent_ed.annual_turnover.staff; brighter is higher, the outlined cell is the highest.",
-			"Total departures per run by relationship_share",
+			"Mean final cross-organization trust for every combination of working time for relationship building and annual staff turnover at parent_ed; brighter is higher, the outlined cell is the highest.",
+			"Departures per run by working time for relationship building",
 		}, 0},
 		{strategies, []string{
 			"Initiative results over time", "Trust between organizations over time",
-			"Strategies ranked by cumulative results", "Strategies ranked by final funder_trust",
+			"Strategies ranked by total results", "Strategies ranked by final trust between funder and grantees",
 		}, []string{
 			"Strategies compared: grantor and partner.",
 			"<li><strong>grantor</strong>: Top-down: reports only.\nSets <code>policy.funder_model = grantor-grantee</code>.</li>",
 			"<li><strong>partner</strong>\nSets <code>policy.funder_model = partnership</code>, <code>policy.handoff_share = 0.5</code>.</li>",
 			"the other strategies differ from it in their settings, listed above.",
-			"Each row is a strategy, highest first: the mean over replicates of funder_trust in the last week of a run (trust, 0–1), after 20 weeks.",
+			"Each row is a strategy, highest first: the mean over replicates of the trust between funder and grantees in the last week of a run (0–1), after 20 weeks.",
 		}, 0},
 		{unsupported, []string{
-			"Initiative results over time", "Trust between organizations over time", "vacancies around the scheduled event",
+			"Initiative results over time", "Trust between organizations over time", "Vacancies around the scheduled event",
 		}, []string{
 			"Plots the scenario asks for that this batch cannot draw:",
 			"a response curve of mean_trust (kind = &#34;response&#34;); it is not drawn because its first swept parameter, policy.relationship_share, takes a single value",
@@ -151,8 +153,9 @@ func TestRunValue(t *testing.T) {
 	}
 }
 
-// TestMetricUnitsDocumented checks that every metric has a unit and
-// that the units plots write are those docs/OUTPUTS.md lists.
+// TestMetricUnitsDocumented checks that the label and unit of every
+// metric in the registry are those docs/OUTPUTS.md lists, and that each
+// summed metric's run total has a label.
 func TestMetricUnitsDocumented(t *testing.T) {
 	doc := string(readFile(t, filepath.Join("..", "docs", "OUTPUTS.md")))
 	start := strings.Index(doc, "## Units of the metrics")
@@ -163,25 +166,19 @@ func TestMetricUnitsDocumented(t *testing.T) {
 	if end := strings.Index(section[3:], "\n## "); end >= 0 {
 		section = section[:end+3]
 	}
-	row := regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| ([^|]+) \\|")
-	documented := map[string]string{}
+	row := regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| ([^|]+) \\| ([^|]+) \\|")
+	documented := map[string]Label{}
 	for _, m := range row.FindAllStringSubmatch(section, -1) {
-		documented[m[1]] = strings.TrimSpace(m[2])
+		documented[m[1]] = Label{Name: strings.TrimSpace(m[2]), Unit: strings.TrimSpace(m[3])}
 	}
 	for _, m := range sim.MetricNames() {
-		if metricUnits[m] == "" {
-			t.Errorf("metric %s has no unit", m)
+		if documented[m] != MetricLabel(m) {
+			t.Errorf("metric %s: docs/OUTPUTS.md says %q, the registry %q", m, documented[m], MetricLabel(m))
 		}
-		if documented[m] != metricUnits[m] {
-			t.Errorf("metric %s: docs/OUTPUTS.md says %q, the plots %q", m, documented[m], metricUnits[m])
-		}
-	}
-	if len(metricUnits) != len(sim.MetricNames()) {
-		t.Errorf("%d units for %d metrics", len(metricUnits), len(sim.MetricNames()))
 	}
 	for _, m := range summedMetrics {
-		if totalUnits[m] == "" {
-			t.Errorf("summed metric %s has no unit for its total", m)
+		if _, ok := runColumnLabels[m]; !ok {
+			t.Errorf("summed metric %s has no label for its total", m)
 		}
 	}
 }
