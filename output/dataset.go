@@ -29,7 +29,11 @@ type dataset struct {
 	// metrics are the metrics whose statistics are read from
 	// aggregate.csv: plotMetrics and the metrics of the requested plots.
 	metrics []string
-	points  []*pointData
+	// all are the manifest's points in order; points are those the
+	// report compares: all but the paired no-events counterfactuals,
+	// which hang off the point they belong to (pointData.cf).
+	all    []*pointData
+	points []*pointData
 	// ranked are the points by mean cumulative results, best first (ties
 	// in point order).
 	ranked []*pointData
@@ -42,6 +46,8 @@ type pointData struct {
 	params sim.Params
 	// leave is the step of the point's Leave event (leaveStep), or -1.
 	leave int
+	// cf is the point's paired no-events counterfactual, or nil.
+	cf *pointData
 	// Per run, in replicate order, from runs.csv.
 	cumRuns, resetRuns, departureRuns []float64
 	// cum, resets and departures summarize cumulative_results,
@@ -158,7 +164,13 @@ func newDataset(m *manifest, params []sim.Params) *dataset {
 			}
 			pd.series[metric] = s
 		}
-		ds.points = append(ds.points, pd)
+		ds.all = append(ds.all, pd)
+		if i > 0 && ds.man.Points[i-1].Counterfactual {
+			pd.cf = ds.all[i-1]
+		}
+		if !pd.mp.Counterfactual {
+			ds.points = append(ds.points, pd)
+		}
 	}
 	return ds
 }
@@ -179,7 +191,7 @@ func (ds *dataset) read(runs, agg io.Reader) error {
 // summarize computes the per-point summaries of the runs and the ranking,
 // once every run and statistic is in.
 func (ds *dataset) summarize() {
-	for _, pd := range ds.points {
+	for _, pd := range ds.all {
 		pd.cum = ds.t.summarizeValues(pd.cumRuns)
 		pd.resets = ds.t.summarizeValues(pd.resetRuns)
 		pd.departures = ds.t.summarizeValues(pd.departureRuns)
@@ -212,6 +224,9 @@ func checkManifest(m *manifest) error {
 	for i := range m.Points {
 		if m.Points[i].Index != i {
 			return fmt.Errorf("point %d has index %d", i, m.Points[i].Index)
+		}
+		if m.Points[i].Counterfactual && (i+1 == len(m.Points) || m.Points[i+1].Counterfactual) {
+			return fmt.Errorf("point %d is a counterfactual with no point after it to pair with", i)
 		}
 		if len(m.Points[i].Swept) != len(m.Swept) {
 			return fmt.Errorf("point %d has %d swept values for %d swept parameters", i, len(m.Points[i].Swept), len(m.Swept))
@@ -258,11 +273,11 @@ func (ds *dataset) readRuns(f io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("header: %w", err)
 	}
-	want := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, ds.man.Swept...), runColumns...)
+	want := append(append([]string{"run", "point", "strategy", "events", "replicate", "seed"}, ds.man.Swept...), runColumns...)
 	if err := checkHeader(header, want); err != nil {
 		return err
 	}
-	base := 5 + len(ds.man.Swept)
+	base := 6 + len(ds.man.Swept)
 	cumCol, depCol, resetCol, recCol := base, base+4, base+5, base+7
 	n := 0
 	for {
@@ -303,7 +318,7 @@ func (ds *dataset) readRuns(f io.Reader) error {
 				return csvError(r, recCol, "recovery_weeks: %v", err)
 			}
 		}
-		pd := ds.points[point]
+		pd := ds.all[point]
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
 		pd.departureRuns = append(pd.departureRuns, departures)
@@ -323,11 +338,11 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("header: %w", err)
 	}
-	want := append(append([]string{"point", "strategy"}, ds.man.Swept...), aggregateColumns...)
+	want := append(append([]string{"point", "strategy", "events"}, ds.man.Swept...), aggregateColumns...)
 	if err := checkHeader(header, want); err != nil {
 		return err
 	}
-	base := 2 + len(ds.man.Swept)
+	base := 3 + len(ds.man.Swept)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -341,10 +356,10 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 			continue
 		}
 		point, err := strconv.Atoi(rec[0])
-		if err != nil || point < 0 || point >= len(ds.points) {
+		if err != nil || point < 0 || point >= len(ds.all) {
 			return csvError(r, 0, "point %q: not a point of the manifest", rec[0])
 		}
-		s := ds.points[point].series[metric]
+		s := ds.all[point].series[metric]
 		step, err := strconv.Atoi(rec[base])
 		if err != nil || step < 0 || step >= len(s) {
 			return csvError(r, base, "step %q: not a step of point %d's %d", rec[base], point, len(s))
@@ -365,7 +380,7 @@ func (ds *dataset) readAggregate(f io.Reader) error {
 		}
 		s[step] = st
 	}
-	for _, pd := range ds.points {
+	for _, pd := range ds.all {
 		for _, m := range ds.metrics {
 			for step, st := range pd.series[m] {
 				if st.N < 0 {

@@ -95,6 +95,7 @@ func (f fixture) plan(t testing.TB) *batch.Plan {
 			plan.Points = append(plan.Points, pt)
 		}
 	}
+	plan.Points = batch.WithCounterfactuals(plan.Points)
 	return plan
 }
 

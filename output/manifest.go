@@ -38,7 +38,12 @@ type manifest struct {
 	ScenarioFile   string          `json:"scenario_file"`
 	ScenarioCopy   string          `json:"scenario_copy"`
 	ScenarioSHA256 string          `json:"scenario_sha256"`
+	Question       string          `json:"question"`
+	Levers         []string        `json:"levers"`
+	Conditions     []string        `json:"conditions"`
+	Baseline       manifestChoice  `json:"baseline"`
 	BaseSeed       uint64          `json:"base_seed"`
+	SeedDerivation string          `json:"seed_derivation"`
 	Replicates     int             `json:"replicates"`
 	Every          int             `json:"every"`
 	Swept          []string        `json:"swept"`
@@ -64,6 +69,13 @@ type setting struct {
 	Value string `json:"value"`
 }
 
+// manifestChoice is a choice of levers: a strategy ("" when the scenario
+// has none) and a value of each swept lever (batch.Baseline).
+type manifestChoice struct {
+	Strategy string    `json:"strategy"`
+	Levers   []setting `json:"levers"`
+}
+
 // manifestPlot is a plot the scenario asks for (batch.PlotRequest).
 type manifestPlot struct {
 	Kind   string `json:"kind"`
@@ -77,14 +89,23 @@ type manifestPoint struct {
 	Strategy string `json:"strategy"`
 	// StrategyDescription and StrategySettings say what the strategy
 	// changes (batch.Point.StrategyDescription and Settings).
-	StrategyDescription string                `json:"strategy_description"`
-	StrategySettings    []setting             `json:"strategy_settings"`
-	Swept               []setting             `json:"swept"`
-	Orgs                []manifestOrg         `json:"orgs"`
-	History             []manifestHistory     `json:"history"`
-	Arrangements        []manifestArrangement `json:"arrangements"`
-	Events              []manifestEvent       `json:"events"`
-	Params              []setting             `json:"params"`
+	StrategyDescription string    `json:"strategy_description"`
+	StrategySettings    []setting `json:"strategy_settings"`
+	Swept               []setting `json:"swept"`
+	// Lever and Condition name the point's choice of levers and the
+	// conditions it faces (batch.Plan.LeverLabel, ConditionLabel).
+	Lever     string `json:"lever"`
+	Condition string `json:"condition"`
+	// EventsRun is "scheduled" when the point's runs have scheduled
+	// events, else "none"; Counterfactual marks the paired no-events
+	// twin of the next point (batch.Point.Counterfactual).
+	EventsRun      string                `json:"events_run"`
+	Counterfactual bool                  `json:"counterfactual"`
+	Orgs           []manifestOrg         `json:"orgs"`
+	History        []manifestHistory     `json:"history"`
+	Arrangements   []manifestArrangement `json:"arrangements"`
+	Events         []manifestEvent       `json:"events"`
+	Params         []setting             `json:"params"`
 }
 
 // manifestOrg names an organization and its kind; its positions, turnover
@@ -176,7 +197,12 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		ScenarioFile:   meta.ScenarioFile,
 		ScenarioCopy:   scenarioCopyName,
 		ScenarioSHA256: hex.EncodeToString(sum[:]),
+		Question:       plan.Question,
+		Levers:         append([]string{}, plan.Levers...),
+		Conditions:     append([]string{}, plan.Conditions...),
+		Baseline:       manifestChoice{Strategy: plan.Baseline.Strategy, Levers: settings(plan.Baseline.Values)},
 		BaseSeed:       plan.BaseSeed,
+		SeedDerivation: batch.SeedDerivation,
 		Replicates:     plan.Replicates,
 		Every:          max(plan.Every, 1),
 		Swept:          append([]string{}, plan.Swept...),
@@ -195,6 +221,8 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 	}
 	for i := range plan.Points {
 		m.Points[i] = newManifestPoint(&plan.Points[i])
+		m.Points[i].Lever = plan.LeverLabel(&plan.Points[i])
+		m.Points[i].Condition = plan.ConditionLabel(&plan.Points[i])
 	}
 	for i := range m.Runs {
 		r := plan.Run(i)
@@ -203,10 +231,30 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 	return m
 }
 
+// settings converts batch settings to the manifest's.
+func settings(ss []batch.Setting) []setting {
+	out := make([]setting, len(ss))
+	for i, s := range ss {
+		out[i] = setting{Name: s.Name, Value: s.Value}
+	}
+	return out
+}
+
+// eventsRun is the events column of runs.csv for a point: "scheduled"
+// when its runs have scheduled events, else "none".
+func eventsRun(pt *batch.Point) string {
+	if pt.HasEvents() {
+		return "scheduled"
+	}
+	return "none"
+}
+
 func newManifestPoint(pt *batch.Point) manifestPoint {
 	p := &pt.Params
 	mp := manifestPoint{
 		Index:               pt.Index,
+		EventsRun:           eventsRun(pt),
+		Counterfactual:      pt.Counterfactual,
 		Label:               pt.Label(),
 		Strategy:            pt.Strategy,
 		StrategyDescription: pt.StrategyDescription,

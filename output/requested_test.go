@@ -132,7 +132,8 @@ func TestRunValue(t *testing.T) {
 	}
 	for _, metric := range []string{"departures", "partnership_resets", "cross_org_trust", "cumulative_results", "community_engagement", "arrangements_active"} {
 		summed := metric == "departures" || metric == "partnership_resets"
-		for pi, pd := range ds.points {
+		for _, pd := range ds.points {
+			pi := pd.mp.Index
 			sum := 0.0
 			for r := range plan.Replicates {
 				steps := fakeSteps(plan, plan.Run(pi*plan.Replicates+r))

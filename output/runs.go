@@ -23,9 +23,10 @@ type runSummary struct {
 	// LeaveStep is the step of the Leave event that recovery is measured
 	// from, or -1 when the point has none (see leaveStep).
 	LeaveStep int
-	// RecoveryWeeks is the recovery time (see recoveryWeeks), or -1 when
-	// there is no Leave event, partnership strength was 0 before it, or
-	// strength never recovers.
+	// RecoveryWeeks is the recovery time against the run's paired
+	// counterfactual (recoveryAgainst), or -1 when there is no Leave
+	// event, no counterfactual, or strength never recovers. summarizeRun
+	// leaves it -1; Writer.AddRows, which has the counterfactual, sets it.
 	RecoveryWeeks int
 }
 
@@ -47,9 +48,6 @@ func summarizeRun(p *sim.Params, steps []sim.Metrics) runSummary {
 		s.PartnershipResets += steps[i].PartnershipResets
 	}
 	s.MeanActivePartnerships = float64(active) / float64(len(steps))
-	if s.LeaveStep >= 0 {
-		s.RecoveryWeeks = recoveryWeeks(steps, s.LeaveStep)
-	}
 	return s
 }
 
@@ -68,26 +66,6 @@ func leaveStep(events []sim.Event, steps int) int {
 		}
 	}
 	return e
-}
-
-// recoveryWeeks returns the number of weeks from the Leave event at step
-// e until partnership strength is back to its level at step e-1: the
-// smallest d ≥ 0 with partnership_strength(e+d) ≥ partnership_strength(e-1),
-// or -1 when that never happens within the run. d = 0 means the departure
-// did not lower partnership strength at all. It is also -1 when strength
-// was 0 at step e-1: with no partnership to lose there is nothing to
-// recover from, and 0 ≥ 0 would otherwise claim an immediate recovery.
-func recoveryWeeks(steps []sim.Metrics, e int) int {
-	before := steps[e-1].PartnershipStrength
-	if before <= 0 {
-		return -1
-	}
-	for t := e; t < len(steps); t++ {
-		if steps[t].PartnershipStrength >= before {
-			return t - e
-		}
-	}
-	return -1
 }
 
 // keepStep reports whether timeseries.csv keeps step s of a run of n

@@ -111,7 +111,7 @@ func TestAggregateByHand(t *testing.T) {
 	}
 	byKey := map[key][]string{}
 	for _, r := range rows[1:] {
-		byKey[key{r[2], r[3]}] = r[4:]
+		byKey[key{r[3], r[4]}] = r[5:]
 	}
 	nan := math.NaN()
 	// results step 0: {1, 2, 4}; step 1: {3, 3, 3}; cumulative_results
@@ -148,7 +148,7 @@ func TestAggregateByHand(t *testing.T) {
 	}
 	runs := readCSV(t, filepath.Join(dir, runsName))
 	// Replicate 1 has a reset at step 0 and at step 1.
-	if got := runs[2][10]; got != "2" {
+	if got := runs[2][11]; got != "2" {
 		t.Errorf("runs.csv partnership_resets of run 1 = %s, want 2", got)
 	}
 }
@@ -158,7 +158,7 @@ func TestOneReplicateLeavesSpreadEmpty(t *testing.T) {
 	dir := sharedBatch(t, single)
 	rows := readCSV(t, filepath.Join(dir, aggregateName))
 	for _, r := range rows[1:] {
-		if r[4] != "1" || r[5] == "" || r[6] != "" || r[7] != "" || r[8] != "" {
+		if r[5] != "1" || r[6] == "" || r[7] != "" || r[8] != "" || r[9] != "" {
 			t.Fatalf("row %q: want n = 1, a mean and empty sd and interval", r)
 		}
 	}
@@ -178,32 +178,33 @@ func readCSV(t testing.TB, path string) [][]string {
 	return rows
 }
 
-func TestRecoveryWeeks(t *testing.T) {
-	strength := func(xs ...float64) []sim.Metrics {
-		m := make([]sim.Metrics, len(xs))
-		for i, x := range xs {
-			m[i] = sim.Metrics{Step: i, PartnershipStrength: x}
+func TestRecoveryAgainst(t *testing.T) {
+	flat := func(n int, v float64) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = v
 		}
-		return m
+		return x
 	}
+	c := flat(12, 0.5)
 	tests := []struct {
-		name  string
-		steps []sim.Metrics
-		e     int
-		want  int
+		name string
+		x, c []float64
+		e    int
+		want int
 	}{
-		{"no drop", strength(0.5, 0.5, 0.5), 1, 0},
-		{"drop and back in two weeks", strength(0.5, 0.5, 0.1, 0.3, 0.5, 0.5), 2, 2},
-		{"back above", strength(0.4, 0.1, 0.45), 1, 1},
-		{"never back", strength(0.5, 0.1, 0.2, 0.49), 1, -1},
-		{"event at last step", strength(0.5, 0.2), 1, -1},
-		{"no partnership before the departure", strength(0.3, 0, 0, 0), 2, -1},
-		{"no partnership before, one after", strength(0, 0, 0.2), 1, -1},
+		{"no effect", flat(12, 0.5), c, 2, 0},
+		{"within 10% throughout", flat(12, 0.46), c, 2, 0},
+		{"drop, back at week 6", []float64{0.5, 0.5, 0, 0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5}, c, 2, 6},
+		{"never back", []float64{0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.4}, c, 2, -1},
+		{"back, then lost again", []float64{0.5, 0.5, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 0}, c, 2, -1},
+		{"both decay alike", []float64{0.5, 0.4, 0.3, 0.2, 0.1, 0, 0, 0}, []float64{0.5, 0.4, 0.3, 0.2, 0.1, 0, 0, 0}, 1, 0},
+		{"event outside the run", flat(12, 0.5), c, 12, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := recoveryWeeks(tc.steps, tc.e); got != tc.want {
-				t.Errorf("recoveryWeeks = %d, want %d", got, tc.want)
+			if got := recoveryAgainst(tc.x, tc.c, tc.e); got != tc.want {
+				t.Errorf("recoveryAgainst = %d, want %d", got, tc.want)
 			}
 		})
 	}
@@ -290,14 +291,33 @@ func TestSummaryColumns(t *testing.T) {
 		if got := r[col["seed"]]; got != strconv.FormatUint(run.Seed, 10) {
 			t.Errorf("run %d: seed %s, want %d", i, got, run.Seed)
 		}
-		if got := r[col["leave_step"]]; got != "8" {
-			t.Errorf("run %d: leave_step %q, want 8", i, got)
+		pt := &plan.Points[run.Point]
+		if pt.Counterfactual {
+			// The paired no-events twin: the seed of the next point's
+			// replicate, no departure, nothing to recover from.
+			next := plan.Run(i + plan.Replicates)
+			if r[col["events"]] != "none" || next.Seed != run.Seed || next.Replicate != run.Replicate {
+				t.Errorf("run %d: counterfactual with events %q, seed %d; its event run %d has seed %d", i, r[col["events"]], run.Seed, next.Index, next.Seed)
+			}
+			if r[col["leave_step"]] != "" || r[col["recovery_weeks"]] != "" {
+				t.Errorf("run %d: counterfactual with leave_step %q, recovery_weeks %q; want both empty", i, r[col["leave_step"]], r[col["recovery_weeks"]])
+			}
+			continue
 		}
-		// fakeSteps: replicate r recovers in ceil(3/(1+r)) weeks, except
-		// replicate 1 of odd points, which never does.
-		want := map[int]string{0: "3", 1: "2", 2: "1"}[run.Replicate]
-		if run.Replicate == 1 && run.Point%2 == 1 {
-			want = ""
+		if got := r[col["leave_step"]]; got != "8" || r[col["events"]] != "scheduled" {
+			t.Errorf("run %d: leave_step %q, events %q, want 8, scheduled", i, got, r[col["events"]])
+		}
+		// Recovery is measured against the same replicate of the twin,
+		// the point before.
+		twin := plan.Run(i - plan.Replicates)
+		want := ""
+		if d := recoveryAgainst(strengths(steps), strengths(fakeSteps(plan, twin)), 8); d >= 0 {
+			want = strconv.Itoa(d)
+		}
+		// fakeSteps: replicate 1 of odd points (all points with events)
+		// never recovers; the others do.
+		if (run.Replicate == 1) != (want == "") {
+			t.Errorf("run %d (replicate %d): recovery %q; want none exactly for replicate 1", i, run.Replicate, want)
 		}
 		if got := r[col["recovery_weeks"]]; got != want {
 			t.Errorf("run %d (point %d, replicate %d): recovery_weeks %q, want %q", i, run.Point, run.Replicate, got, want)

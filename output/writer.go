@@ -70,8 +70,9 @@ type Writer struct {
 	runs, series, agg *tempCSV
 	temps             []string // every temporary path not yet published or removed
 
-	// strategyField and sweptFields are each point's strategy and swept
-	// values as CSV fields (csvField), the swept ones each after a comma;
+	// strategyField and sweptFields are each point's strategy and events
+	// columns and its swept values as CSV fields (csvField), the swept
+	// ones each after a comma;
 	// metricFields are the metric names as fields. Set by Create, read by
 	// Format from several goroutines.
 	strategyField []string
@@ -88,6 +89,11 @@ type Writer struct {
 	// drawers is how many figures Close draws at once (render); 0 or
 	// less: GOMAXPROCS.
 	drawers int
+
+	// cf holds the partnership strength of each replicate of the last
+	// counterfactual point written, for the recovery of its twin with
+	// events, the next point.
+	cf [][]float64
 
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
@@ -142,7 +148,7 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	metrics := sim.MetricNames()
 	for i := range plan.Points {
 		pt := &plan.Points[i]
-		w.strategyField = append(w.strategyField, csvField(pt.Strategy))
+		w.strategyField = append(w.strategyField, csvField(pt.Strategy)+","+eventsRun(pt))
 		var swept strings.Builder
 		for _, v := range pt.Swept {
 			swept.WriteString(",")
@@ -162,14 +168,14 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 		w.drawn[i].series = make([][]summary, len(drawn))
 	}
 	var err error
-	runsHeader := append(append([]string{"run", "point", "strategy", "replicate", "seed"}, plan.Swept...), runColumns...)
+	runsHeader := append(append([]string{"run", "point", "strategy", "events", "replicate", "seed"}, plan.Swept...), runColumns...)
 	if w.runs, err = w.newTempCSV(runsName, runsHeader); err != nil {
 		return nil, w.failCreate(err)
 	}
 	if w.series, err = w.newTempCSV(seriesName, append([]string{"run", "point", "step"}, metrics...)); err != nil {
 		return nil, w.failCreate(err)
 	}
-	aggHeader := append(append([]string{"point", "strategy"}, plan.Swept...), aggregateColumns...)
+	aggHeader := append(append([]string{"point", "strategy", "events"}, plan.Swept...), aggregateColumns...)
 	if w.agg, err = w.newTempCSV(aggregateName, aggHeader); err != nil {
 		return nil, w.failCreate(err)
 	}
@@ -429,6 +435,15 @@ func (w *Writer) AddRows(rows *Rows) error {
 			r.Run.Index, len(r.Steps), r.Run.Point, len(w.acc))
 	}
 
+	if pt.Counterfactual {
+		if r.Run.Replicate == 0 {
+			w.cf = make([][]float64, w.plan.Replicates)
+		}
+		w.cf[r.Run.Replicate] = strengths(r.Steps)
+	} else if i := pt.Index - 1; i >= 0 && w.plan.Points[i].Counterfactual && rows.summary.LeaveStep >= 0 {
+		rows.summary.RecoveryWeeks = recoveryAgainst(strengths(r.Steps), w.cf[r.Run.Replicate], rows.summary.LeaveStep)
+		rows.run = w.appendRun(rows.run[:0], r, &rows.summary)
+	}
 	if err := w.runs.write(rows.run); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
@@ -669,7 +684,7 @@ func (w *Writer) dataset() (*dataset, error) {
 		params[i] = w.plan.Points[i].Params
 	}
 	ds := newDataset(&w.man, params)
-	for i, pd := range ds.points {
+	for i, pd := range ds.all {
 		d := &w.drawn[i]
 		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
 		for j, metric := range ds.metrics {

@@ -427,8 +427,8 @@ func TestRowsAreEncodingCSV(t *testing.T) {
 		if c == w.runs {
 			for i, rec := range records[1:] {
 				pt := plan.Points[plan.Run(i).Point]
-				if rec[2] != pt.Strategy || rec[5] != pt.Swept[0].Value {
-					t.Errorf("runs.csv row %d: strategy %q, swept %q; want %q, %q", i, rec[2], rec[5], pt.Strategy, pt.Swept[0].Value)
+				if rec[2] != pt.Strategy || rec[6] != pt.Swept[0].Value {
+					t.Errorf("runs.csv row %d: strategy %q, swept %q; want %q, %q", i, rec[2], rec[6], pt.Strategy, pt.Swept[0].Value)
 				}
 			}
 		}

@@ -36,6 +36,9 @@ func TestBundled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if plan.Question == "" || plan.Question != s.Question {
+				t.Errorf("question %q (plan %q): every bundled scenario states its own", s.Question, plan.Question)
+			}
 			if plan.NumRuns() == 0 {
 				t.Fatal("no runs")
 			}

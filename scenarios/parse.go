@@ -36,6 +36,9 @@ type Scenario struct {
 	Every int
 	// Plots are the extra plots the scenario asks for, in file order.
 	Plots []PlotRequest
+	// Question is the question the scenario asks, in the funder's words
+	// (the question key), or "".
+	Question string
 
 	base       sim.Params
 	strategies []strategy
@@ -49,6 +52,10 @@ type Scenario struct {
 	fileReplicates int
 	replicatesSet  bool
 	loc            locator
+	// leverOf classifies every swept name: true for a lever, false for a
+	// condition (levers.go); baseline is the baseline key as written.
+	leverOf  map[string]bool
+	baseline baselineSpec
 	// replicatesAt and sweepAt are where the file sets replicates and
 	// its sweep: a batch too large for memory is reported there.
 	replicatesAt, sweepAt pos
@@ -156,9 +163,20 @@ func (d *decoder) top(root *node) {
 	var settings []assign
 	lists := map[string]*node{}
 	var sweepNode *node
+	var dc decision
 	for _, k := range root.keys {
 		n := root.kv[k]
 		switch k {
+		case "question":
+			if v, ok := d.str(n, "question"); ok {
+				s.Question = strings.Join(strings.Fields(v), " ")
+			}
+		case "levers":
+			dc.levers = n
+		case "conditions":
+			dc.conditions = n
+		case "baseline":
+			dc.baseline = n
 		case "name":
 			if v, ok := d.str(n, "name"); ok {
 				if !scenarioName.MatchString(v) || len(v) > maxNameLength {
@@ -242,6 +260,7 @@ func (d *decoder) top(root *node) {
 	if sweepNode != nil {
 		d.sweeps(sweepNode)
 	}
+	d.decodeDecision(dc)
 	if n := lists["plot"]; n != nil {
 		d.plots(n)
 	}

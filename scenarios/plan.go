@@ -34,7 +34,9 @@ func (s *Scenario) Plan() (*batch.Plan, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &batch.Plan{
+	sweeps, _ := s.activeSweeps()
+	points = batch.WithCounterfactuals(points)
+	plan := &batch.Plan{
 		Scenario:    s.Name,
 		Description: s.Description,
 		Points:      points,
@@ -43,7 +45,9 @@ func (s *Scenario) Plan() (*batch.Plan, error) {
 		BaseSeed:    s.Seed,
 		Every:       s.Every,
 		Plots:       append([]PlotRequest(nil), s.Plots...),
-	}, nil
+	}
+	s.decisionPlan(plan, sweeps)
+	return plan, nil
 }
 
 // strategySettings are the settings of st as the scenario writes them,
@@ -72,9 +76,13 @@ func (s *Scenario) strategySettings(st *strategy) []batch.Setting {
 	return out
 }
 
-// NumPoints returns the number of design points Plan makes.
+// NumPoints returns the number of design points Plan makes, paired
+// no-events twins included.
 func (s *Scenario) NumPoints() int {
 	n := max(1, len(s.strategies))
+	if len(s.base.Events) > 0 {
+		n *= 2
+	}
 	sweeps, _ := s.activeSweeps()
 	for _, sw := range sweeps {
 		n *= len(sw.values)
@@ -325,6 +333,9 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 	}
 	horizon := float64(q.Horizon)
 	points := float64(strategies)
+	if len(q.Events) > 0 {
+		points *= 2 // each point and its paired no-events twin
+	}
 	for _, sw := range sweeps {
 		points *= float64(len(sw.values))
 		if sw.name == "horizon" {
@@ -361,9 +372,13 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 		at = s.sweepAt
 	}
 	runs := points * float64(s.Replicates)
+	twins := ""
+	if len(q.Events) > 0 {
+		twins = " (half of them paired no-events counterfactuals)"
+	}
 	e := &Error{File: s.Filename, Line: max(at.line, 1), Col: max(at.col, 1), Name: "replicates",
-		Problem: fmt.Sprintf("%s design points × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
-			countText(points), s.Replicates, countText(runs), bytesText(total(s.Replicates)), bytesText(perPoint), bytesPerRun),
+		Problem: fmt.Sprintf("%s design points%s × %d replicates = %s runs need about %s of memory to plan and aggregate (about %s per design point, %d B per run)",
+			countText(points), twins, s.Replicates, countText(runs), bytesText(total(s.Replicates)), bytesText(perPoint), bytesPerRun),
 		Allowed: fmt.Sprintf("at most %s; use fewer replicates, sweep values or strategies, or a shorter horizon", bytesText(maxBatchBytes))}
 	switch {
 	case s.replicatesSet && total(s.fileReplicates) <= maxBatchBytes:

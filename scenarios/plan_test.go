@@ -275,10 +275,12 @@ name = "s"
 			if err != nil {
 				t.Fatal(err)
 			}
-			expect(t, len(plan.Points), 2)
+			// Two points, each after its paired no-events counterfactual.
+			expect(t, len(plan.Points), 4)
 			expect(t, strings.Join(plan.Swept, ","), "policy.engagement")
-			expect(t, plan.Points[1].Params.Policy.RelationshipShare, 0.2)
-			expect(t, plan.Points[1].Params.Policy.Engagement, 0.8)
+			expect(t, plan.Points[2].Counterfactual, true)
+			expect(t, plan.Points[3].Params.Policy.RelationshipShare, 0.2)
+			expect(t, plan.Points[3].Params.Policy.Engagement, 0.8)
 		}},
 		// Plan checks what an override does to the design points.
 		{"horizon", "10", "", func(t *testing.T, s *Scenario) {
@@ -379,11 +381,12 @@ kind = "strategies"
 		partner   []batch.Setting
 		points    int
 	}{
-		{"as written", nil, leaders, partner, 8},
+		// Each point comes with its paired no-events counterfactual.
+		{"as written", nil, leaders, partner, 16},
 		{"overridden", [][2]string{{"policy.handoff_share", "0.2"}, {"org.family_center.vacancy_weeks", "3"}, {"policy.relationship_share", "0.05"}},
-			leaders[:4], partner, 4},
+			leaders[:4], partner, 8},
 		{"all replaced", [][2]string{{"convening.attend", "staff"}, {"org.*.vacancy_weeks", "3"}},
-			leaders[4:], partner[:1], 8},
+			leaders[4:], partner[:1], 16},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -537,7 +540,7 @@ who = "parent_ed/leader/0"
 		err       string
 	}{
 		{"replicates", [][2]string{{"replicates", "1000000"}},
-			"--replicates: replicates: 1001 design points × 1000000 replicates = 1001000000 runs need about 59.7 GiB of memory to plan and aggregate (about 39.9 KiB per design point, 64 B per run); at most 2.0 GiB; use fewer replicates, sweep values or strategies, or a shorter horizon"},
+			"--replicates: replicates: 2002 design points (half of them paired no-events counterfactuals) × 1000000 replicates = 2002000000 runs need about 119.4 GiB of memory to plan and aggregate (about 39.9 KiB per design point, 64 B per run); at most 2.0 GiB; use fewer replicates, sweep values or strategies, or a shorter horizon"},
 		{"people", [][2]string{{"org.*.positions.staff", "1000000"}},
 			"--set: org.*.positions.staff: 7000062 people per run need about 6.7 GiB of memory (about 1 KiB per person); at most 5000000 people per run (about 4.8 GiB)"},
 		{"horizon", [][2]string{{"horizon", "20"}},
