@@ -93,6 +93,9 @@ type Plan struct {
 	// Plots are the plots the scenario asks for besides the standard
 	// ones, in file order.
 	Plots []PlotRequest
+	// Sample describes the sampled design the points come from, or is
+	// nil for a grid of strategies and sweeps.
+	Sample *Sample
 }
 
 // WithCounterfactuals returns points with, before each point that has

@@ -47,6 +47,7 @@ type manifest struct {
 	Replicates     int             `json:"replicates"`
 	Every          int             `json:"every"`
 	Swept          []string        `json:"swept"`
+	Sample         *batch.Sample   `json:"sample,omitempty"`
 	Metrics        []string        `json:"metrics"`
 	Plots          []manifestPlot  `json:"plots"`
 	Points         []manifestPoint `json:"points"`
@@ -206,6 +207,7 @@ func newManifest(plan *batch.Plan, meta Meta) manifest {
 		Replicates:     plan.Replicates,
 		Every:          max(plan.Every, 1),
 		Swept:          append([]string{}, plan.Swept...),
+		Sample:         plan.Sample,
 		Metrics:        sim.MetricNames(),
 		Plots:          make([]manifestPlot, len(plan.Plots)),
 		Points:         make([]manifestPoint, len(plan.Points)),

@@ -63,6 +63,7 @@ var (
 		{"every", "integer", "1", "1 to 5200", "keep every k-th step in timeseries.csv"},
 		{"params", "table", "", "dotted name = value", "any parameter by its dotted name, e.g. \"org.parent_ed.vacancy_weeks\" = 8"},
 		{"sweep", "table", "", "dotted name = list or range", "parameters to sweep; several form a full-factorial grid"},
+		{"sample", "table", "", "see [sample]", "a sampled design over uncertain parameters and its sensitivity analysis; not with [sweep]"},
 		{"org", "array of tables", "the default initiative", "at most 100000 organizations", "the organizations; see [[org]]"},
 		{"history", "array of tables", "the default history (none when [[org]] is given)", "see [[history]]", "shared histories: ties between organizations at the start"},
 		{"arrangement", "array of tables", "priority_access (none when [[org]] is given)", "see [[arrangement]]", "joint arrangements held by one person on each side"},
@@ -115,6 +116,24 @@ var (
 		{"kind", "string", "required", "timeseries, response, heatmap, strategies, event", "the kind of plot"},
 		{"metric", "string", `"results"`, "a metric name (column of timeseries.csv)", "the metric to plot"},
 	}}
+	sampleKeys = section{"[sample]", []keyDoc{
+		{"method", "string", "required", "latin, sobol, morris, montecarlo", "how the design points are drawn: Latin hypercube, Saltelli's scheme on a Sobol' sequence (for Sobol' indices), Morris trajectories (elementary effects), or independent random points"},
+		{"size", "integer", "required", "2 to 1000000", "points (latin, montecarlo), base samples N (sobol: N·(k+2) points, N·(2k+2) with second_order) or trajectories r (morris: r·(k+1) points), for k sampled parameters"},
+		{"levels", "integer", "4 (morris)", "an even number from 2 to 100; morris only", "grid levels p of the Morris design; its step is p/(2(p−1))"},
+		{"second_order", "boolean", "false", "true or false; sobol only", "also estimate second-order (pairwise interaction) indices"},
+		{"seed", "integer", "the scenario's seed", "as the top-level seed", "fixes the design and the bootstrap"},
+		{"bootstrap", "integer", "1000", "0 to 100000", "bootstrap resamples behind the 95% intervals in sensitivity.csv; 0 makes none"},
+		{"params", "table", "required", "dotted name = distribution", "the sampled parameters (at most 16 for sobol), each with a distribution; see Distributions"},
+	}}
+	distKeys = section{"distribution", []keyDoc{
+		{"dist", "string", "required", "uniform, loguniform, triangular, normal, choice", "the distribution's kind"},
+		{"min", "number", "required but for choice", "a value of the parameter; less than max", "lowest value (normal: truncated there)"},
+		{"max", "number", "required but for choice", "a value of the parameter", "highest value (normal: truncated there)"},
+		{"mode", "number", "required for triangular", "min to max", "most likely value"},
+		{"mean", "number", "required for normal", "any number", "mean of the normal distribution before truncation"},
+		{"sd", "number", "required for normal", "more than 0", "its standard deviation"},
+		{"values", "list", "required for choice", "at least two distinct values of the parameter", "equally likely values (the only kind for true/false and named choices)"},
+	}}
 	rangeKeys = section{"sweep range", []keyDoc{
 		{"from", "number", "required", "any number in the parameter's range", "first value"},
 		{"to", "number", "required", "from or more", "last value (included when the steps reach it)"},
@@ -123,7 +142,7 @@ var (
 )
 
 // formatSections lists every table of the format, in docs order.
-var formatSections = []*section{&topKeys, &orgKeys, &historyKeys, &arrangementKeys, &personKeys, &eventKeys, &strategyKeys, &plotKeys, &rangeKeys}
+var formatSections = []*section{&topKeys, &orgKeys, &historyKeys, &arrangementKeys, &personKeys, &eventKeys, &strategyKeys, &plotKeys, &rangeKeys, &sampleKeys, &distKeys}
 
 func (s *section) names() []string {
 	n := make([]string, len(s.Keys))

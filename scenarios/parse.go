@@ -43,6 +43,7 @@ type Scenario struct {
 	base       sim.Params
 	strategies []strategy
 	sweeps     []sweep
+	sample     *sampled
 	overrides  []assign
 	// setText are the --set parameter overrides as given (name=value),
 	// fileReplicates the file's replicates, and replicatesSet whether
@@ -137,7 +138,7 @@ func Parse(filename string, src []byte) (*Scenario, error) {
 	if len(d.errs) == 0 {
 		// Only a scenario whose parts are each valid is expanded, so that
 		// one mistake is not reported again for every design point.
-		_, _, errs := s.expand()
+		_, _, _, errs := s.expand()
 		d.errs = append(d.errs, errs...)
 	} else if err := base.Validate(); err != nil {
 		// The model's own checks of what did decode (references, ranges
@@ -162,7 +163,7 @@ func (d *decoder) top(root *node) {
 	s := d.s
 	var settings []assign
 	lists := map[string]*node{}
-	var sweepNode *node
+	var sweepNode, sampleNode *node
 	var dc decision
 	for _, k := range root.keys {
 		n := root.kv[k]
@@ -205,6 +206,8 @@ func (d *decoder) top(root *node) {
 			lists[k] = n
 		case "sweep":
 			sweepNode = n
+		case "sample":
+			sampleNode = n
 		case "params":
 			if n.kind != vTable {
 				d.errorf(n.at, "params", `write [params] and then "dotted.name" = value lines`, "got %s", n.describe())
@@ -259,6 +262,9 @@ func (d *decoder) top(root *node) {
 	}
 	if sweepNode != nil {
 		d.sweeps(sweepNode)
+	}
+	if sampleNode != nil {
+		d.sample(sampleNode, sweepNode != nil)
 	}
 	d.decodeDecision(dc)
 	if n := lists["plot"]; n != nil {

@@ -26,17 +26,21 @@ const (
 // Plan expands the scenario into a batch: one design point per strategy
 // (or a single unnamed one) and per combination of swept values, in this
 // order: strategies outermost, then the swept parameters in file order,
-// the last varying fastest. Each point's parameters are the base with the
-// strategy's settings, the swept values and the --set overrides applied,
-// in that order, and are validated. Problems come back as an ErrorList.
+// the last varying fastest. A scenario with [sample] has one point per
+// strategy and row of its design instead, in design order, and the
+// sampled parameters take the place of the swept ones (as conditions).
+// Each point's parameters are the base with the strategy's settings, the
+// swept values and the --set overrides applied, in that order, and are
+// validated. Problems come back as an ErrorList.
 func (s *Scenario) Plan() (*batch.Plan, error) {
-	points, swept, errs := s.expand()
+	points, swept, sample, errs := s.expand()
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	sweeps, _ := s.activeSweeps()
 	points = batch.WithCounterfactuals(points)
 	plan := &batch.Plan{
+		Sample:      sample,
 		Scenario:    s.Name,
 		Description: s.Description,
 		Points:      points,
@@ -47,6 +51,11 @@ func (s *Scenario) Plan() (*batch.Plan, error) {
 		Plots:       append([]PlotRequest(nil), s.Plots...),
 	}
 	s.decisionPlan(plan, sweeps)
+	if sample != nil {
+		for _, p := range sample.Params {
+			plan.Conditions = append(plan.Conditions, p.Name)
+		}
+	}
 	return plan, nil
 }
 
@@ -87,7 +96,16 @@ func (s *Scenario) NumPoints() int {
 	for _, sw := range sweeps {
 		n *= len(sw.values)
 	}
-	return n
+	return n * s.sampleRows()
+}
+
+// sampleRows is the number of rows of the sampled design, 1 without one.
+func (s *Scenario) sampleRows() int {
+	if s.sample == nil {
+		return 1
+	}
+	spec, _ := s.sample.Spec() // checked by Parse
+	return spec.Rows()
 }
 
 // activeSweeps are the sweeps that no --set override has replaced. The
@@ -211,22 +229,37 @@ type problem struct {
 	first string
 }
 
-func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
+func (s *Scenario) expand() ([]batch.Point, []string, *batch.Sample, ErrorList) {
 	d := &decoder{file: s.Filename, s: s}
 	sweeps, serrs := s.activeSweeps()
+	serrs = append(serrs, s.sampleOverridden()...)
 	if len(serrs) > 0 {
-		return nil, nil, serrs
+		return nil, nil, nil, serrs
 	}
 	strategies := s.strategies
 	if len(strategies) == 0 {
 		strategies = []strategy{{}}
 	}
 	if !s.fits(d, sweeps, len(strategies)) {
-		return nil, nil, d.errs.sortDedup()
+		return nil, nil, nil, d.errs.sortDedup()
 	}
 	swept := make([]string, len(sweeps))
 	for i, sw := range sweeps {
 		swept[i] = sw.name
+	}
+	// A sampled design's rows take the place of the sweeps' grid (Parse
+	// refuses both in one scenario).
+	var sample *batch.Sample
+	rows := [][]assign{nil}
+	if s.sample != nil {
+		spec, rs, err := s.sample.rows(s.Seed)
+		if err != nil {
+			return nil, nil, nil, ErrorList{&Error{File: s.Filename, Line: s.sample.at.line, Col: s.sample.at.col, Name: "sample", Problem: err.Error()}}
+		}
+		sample, rows = &spec, rs
+		for _, p := range spec.Params {
+			swept = append(swept, p.Name)
+		}
 	}
 
 	var points []batch.Point
@@ -238,6 +271,7 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 			idx[i] = 0
 		}
 		settings := s.strategySettings(&st)
+		row := 0
 		for {
 			pt := batch.Point{Index: len(points), Strategy: st.name, StrategyDescription: st.description,
 				Settings: append([]batch.Setting(nil), settings...)}
@@ -258,6 +292,10 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 				v := sw.values[idx[i]]
 				set(v)
 				pt.Swept = append(pt.Swept, batch.Setting{Name: sw.name, Value: v.text})
+			}
+			for _, v := range rows[row] {
+				set(v)
+				pt.Swept = append(pt.Swept, batch.Setting{Name: v.name, Value: v.text})
 			}
 			for _, o := range s.overrides {
 				set(o)
@@ -306,7 +344,9 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 				idx[i] = 0
 			}
 			if i < 0 {
-				break
+				if row++; row == len(rows) {
+					break
+				}
 			}
 		}
 	}
@@ -319,9 +359,9 @@ func (s *Scenario) expand() ([]batch.Point, []string, ErrorList) {
 		out = append(out, pr.err)
 	}
 	if len(out) > 0 {
-		return nil, nil, out.sortDedup()
+		return nil, nil, nil, out.sortDedup()
 	}
-	return points, swept, nil
+	return points, swept, sample, nil
 }
 
 // fits estimates the memory a batch needs before expanding it and reports
@@ -332,7 +372,7 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 		_ = q.Set(o.name, o.value) // checked by Override
 	}
 	horizon := float64(q.Horizon)
-	points := float64(strategies)
+	points := float64(strategies) * float64(s.sampleRows())
 	if len(q.Events) > 0 {
 		points *= 2 // each point and its paired no-events twin
 	}
