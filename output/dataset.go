@@ -52,9 +52,10 @@ type pointData struct {
 	cumRuns, resetRuns, departureRuns []float64
 	// cum, resets and departures summarize cumulative_results,
 	// partnership_resets and departures per run over the replicates;
-	// resetShare is the share of runs with at least one partnership reset.
-	cum, resets, departures summary
-	resetShare              float64
+	// resetShare is the share of runs with at least one partnership
+	// reset, resetShareLo and resetShareHi its 95% Wilson interval.
+	cum, resets, departures                summary
+	resetShare, resetShareLo, resetShareHi float64
 	// series holds aggregate.csv's statistics of each metric in
 	// dataset.metrics, indexed by step.
 	series map[string][]summary
@@ -192,9 +193,9 @@ func (ds *dataset) read(runs, agg io.Reader) error {
 // once every run and statistic is in.
 func (ds *dataset) summarize() {
 	for _, pd := range ds.all {
-		pd.cum = ds.t.summarizeValues(pd.cumRuns)
-		pd.resets = ds.t.summarizeValues(pd.resetRuns)
-		pd.departures = ds.t.summarizeValues(pd.departureRuns)
+		pd.cum = ds.t.summarizeValuesIn(pd.cumRuns, metricSupport("cumulative_results"))
+		pd.resets = ds.t.summarizeValuesIn(pd.resetRuns, nonNegative)
+		pd.departures = ds.t.summarizeValuesIn(pd.departureRuns, nonNegative)
 		n := 0
 		for _, r := range pd.resetRuns {
 			if r > 0 {
@@ -202,6 +203,7 @@ func (ds *dataset) summarize() {
 			}
 		}
 		pd.resetShare = float64(n) / float64(len(pd.resetRuns))
+		pd.resetShareLo, pd.resetShareHi = wilson(n, len(pd.resetRuns))
 	}
 	ds.ranked = append([]*pointData(nil), ds.points...)
 	sort.SliceStable(ds.ranked, func(i, j int) bool {

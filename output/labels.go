@@ -3,6 +3,8 @@ package output
 import (
 	"math"
 	"strings"
+
+	"github.com/trustsim/trustsim/sim"
 )
 
 // Label is a parameter, metric or runs.csv column in plain words: what a
@@ -113,6 +115,25 @@ var runColumnLabels = map[string]Label{
 	"leave_step":               {"week of the scheduled departure", "week"},
 	"recovery_weeks":           {"recovery time after the departure", "weeks"},
 }
+
+// metricSupport is the range of a metric's values; every value when the
+// registry does not know it.
+func metricSupport(metric string) support {
+	if e, ok := metricEntries[metric]; ok {
+		return e.support
+	}
+	return support{math.Inf(-1), math.Inf(1)}
+}
+
+// metricSupports are the supports of the metrics in sim.MetricNames
+// order, for aggregate.csv's intervals.
+var metricSupports = func() []support {
+	var s []support
+	for _, m := range sim.MetricNames() {
+		s = append(s, metricSupport(m))
+	}
+	return s
+}()
 
 // paramLabels label every parameter that is not per role or per
 // organization (a test checks that every spec has a label).

@@ -198,7 +198,7 @@ func (v *view) spread(what string) string {
 	if !v.bands {
 		return "one replicate per " + v.pointWord() + ": lines without confidence " + what
 	}
-	return fmt.Sprintf("mean over %d replicates with 95%% confidence %s (Student t)", r, what)
+	return fmt.Sprintf("mean over %d replicates with 95%% confidence %s (Student t, within the possible values)", r, what)
 }
 
 // linePoints chooses at most maxLines points to draw as lines: all of

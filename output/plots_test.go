@@ -29,7 +29,7 @@ func TestPlotKinds(t *testing.T) {
 			"leave_partnership_strength", "response_cumulative_results", "response_departures",
 			"timeseries_community_engagement", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
-				"timeseries_results":              {"7 of 8 combinations of settings shown", "95% confidence bands", "week", "results (effective service hours per week)"},
+				"timeseries_results":              {"7 of 8 combinations of", "95% confidence bands", "week", "results (effective service hours per week)"},
 				"heatmap_cumulative_results":      {"best cell (working time for relationship building 0.1, annual staff", "mean total results"},
 				"leave_partnership_strength":      {"the leader of parent_ed leaves (week 8)", "weeks since the departure"},
 				"response_cumulative_results":     {"working time for relationship building (share of hours)", "best of line", "annual staff turnover at"},

@@ -167,6 +167,9 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 		if pd.cum.hasCI() {
 			row.CI = human(pd.cum.Lo) + " – " + human(pd.cum.Hi)
 		}
+		if len(pd.resetRuns) >= 2 {
+			row.ResetShare += " (" + human(100*pd.resetShareLo) + "–" + human(100*pd.resetShareHi) + "%)"
+		}
 		d.Rows = append(d.Rows, row)
 	}
 	var buf bytes.Buffer

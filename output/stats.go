@@ -78,3 +78,45 @@ func (t *tTable) summarizeValues(xs []float64) summary {
 	}
 	return t.summarize(&w)
 }
+
+// summarizeIn is summarize with the confidence interval cut to sup, the
+// range the values can take (a count is never below 0, a share never
+// above 1). The mean of such values lies in sup too, so the cut interval
+// contains it whenever the Student t interval does: the coverage is at
+// least as high, and no interval claims impossible values.
+func (t *tTable) summarizeIn(w *welford, sup support) summary {
+	s := t.summarize(w)
+	if s.hasCI() {
+		s.Lo = math.Min(math.Max(s.Lo, sup.lo), sup.hi)
+		s.Hi = math.Max(math.Min(s.Hi, sup.hi), sup.lo)
+	}
+	return s
+}
+
+// summarizeValuesIn is summarizeIn for a slice of values.
+func (t *tTable) summarizeValuesIn(xs []float64, sup support) summary {
+	var w welford
+	for _, x := range xs {
+		w.add(x)
+	}
+	return t.summarizeIn(&w, sup)
+}
+
+// z975 is the standard normal quantile that leaves 2.5% above it.
+var z975 = distuv.UnitNormal.Quantile(0.975)
+
+// wilson returns the Wilson score 95% confidence interval of a share
+// observed as k of n (Wilson 1927; Newcombe 1998, method 3): the
+// interval for a share of runs, which, unlike mean ± 1.96·se, stays
+// within [0, 1] and does not collapse to a point at 0 or n. It returns
+// NaNs when n is 0.
+func wilson(k, n int) (lo, hi float64) {
+	if n <= 0 {
+		return math.NaN(), math.NaN()
+	}
+	p, nf, z2 := float64(k)/float64(n), float64(n), z975*z975
+	d := 1 + z2/nf
+	centre := (p + z2/(2*nf)) / d
+	half := z975 * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf)) / d
+	return math.Max(centre-half, 0), math.Min(centre+half, 1)
+}

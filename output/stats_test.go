@@ -121,11 +121,13 @@ func TestAggregateByHand(t *testing.T) {
 		key              key
 		mean, sd, lo, hi float64
 	}{
-		{key{"0", "results"}, 7.0 / 3, 1.5275252316519468, -1.4612497002634273, 6.127916366930094},
+		// Student's interval from -1.46 is cut at 0: results are never
+		// negative.
+		{key{"0", "results"}, 7.0 / 3, 1.5275252316519468, 0, 6.127916366930094},
 		{key{"1", "results"}, 3, 0, 3, 3},
 		{key{"1", "cumulative_results"}, 16.0 / 3, 1.5275252316519468, 1.5387502997365723, 9.127916366930094},
-		// half-width t_{0.975,2}·√(1/3)/√3 = t_{0.975,2}/3.
-		{key{"0", "partnership_resets"}, 1.0 / 3, math.Sqrt(1.0 / 3), 1.0/3 - t2/3, 1.0/3 + t2/3},
+		// half-width t_{0.975,2}·√(1/3)/√3 = t_{0.975,2}/3, cut at 0.
+		{key{"0", "partnership_resets"}, 1.0 / 3, math.Sqrt(1.0 / 3), 0, 1.0/3 + t2/3},
 		{key{"0", "mean_trust"}, 0, 0, 0, 0},
 	}
 	for _, tc := range tests {
@@ -335,5 +337,64 @@ func TestFloatsRoundTrip(t *testing.T) {
 		if err != nil || y != x {
 			t.Errorf("appendFloat(%v) = %q reads back as %v", x, s, y)
 		}
+	}
+}
+
+// TestBoundedInterval checks the interval cut to a metric's support
+// against R's t.test (R 4, conf.int printed to 10 digits), cut by hand.
+func TestBoundedInterval(t *testing.T) {
+	tests := []struct {
+		name   string
+		xs     []float64
+		sup    support
+		lo, hi float64
+	}{
+		// t.test(c(0, 0, 1)): -1.100884243 1.767550910; a count.
+		{"count", []float64{0, 0, 1}, nonNegative, 0, 1.767550910},
+		// t.test(c(0.9, 1, 1, 0.95)): 0.886325991 1.038674009; a share.
+		{"share", []float64{0.9, 1, 1, 0.95}, unitRange, 0.886325991, 1},
+		// Inside the support the interval is Student's.
+		{"inside", []float64{0.2, 0.3, 0.4}, unitRange, 0.3 - 0.1*t2/math.Sqrt(3), 0.3 + 0.1*t2/math.Sqrt(3)},
+		{"all zero", []float64{0, 0, 0}, nonNegative, 0, 0},
+	}
+	for _, tc := range tests {
+		var tt tTable
+		s := tt.summarizeValuesIn(tc.xs, tc.sup)
+		if math.Abs(s.Lo-tc.lo) > 1e-9 || math.Abs(s.Hi-tc.hi) > 1e-9 {
+			t.Errorf("%s: [%.10f, %.10f], want [%.10f, %.10f]", tc.name, s.Lo, s.Hi, tc.lo, tc.hi)
+		}
+		if s.Lo < tc.sup.lo || s.Hi > tc.sup.hi || s.Mean < s.Lo || s.Mean > s.Hi {
+			t.Errorf("%s: mean %v, interval [%v, %v] outside the support or not around the mean", tc.name, s.Mean, s.Lo, s.Hi)
+		}
+	}
+	var tt tTable
+	if s := tt.summarizeValuesIn([]float64{4}, nonNegative); !math.IsNaN(s.Lo) || !math.IsNaN(s.Hi) {
+		t.Errorf("one value: interval [%v, %v], want none", s.Lo, s.Hi)
+	}
+}
+
+// TestWilson checks the Wilson score interval against Newcombe (1998),
+// Statistics in Medicine 17:857-872, Table I, method 3 (to 4 decimals).
+func TestWilson(t *testing.T) {
+	tests := []struct {
+		k, n   int
+		lo, hi float64
+	}{
+		{81, 263, 0.2553, 0.3662},
+		{15, 148, 0.0624, 0.1605},
+		{0, 20, 0, 0.1611},
+		{1, 29, 0.0061, 0.1718},
+	}
+	for _, tc := range tests {
+		lo, hi := wilson(tc.k, tc.n)
+		if math.Abs(lo-tc.lo) > 5e-5 || math.Abs(hi-tc.hi) > 5e-5 {
+			t.Errorf("wilson(%d, %d) = [%.5f, %.5f], want [%.4f, %.4f]", tc.k, tc.n, lo, hi, tc.lo, tc.hi)
+		}
+	}
+	if lo, hi := wilson(10, 10); lo <= 0.5 || hi != 1 {
+		t.Errorf("wilson(10, 10) = [%v, %v], want [0.72…, 1]", lo, hi)
+	}
+	if lo, hi := wilson(0, 0); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Errorf("wilson(0, 0) = [%v, %v], want NaN", lo, hi)
 	}
 }

@@ -538,7 +538,7 @@ func (w *Writer) writeAggregate(pt *batch.Point) error {
 	b := w.aggBuf[:0]
 	for step := range w.acc {
 		for k := range w.acc[step] {
-			s := w.t.summarize(&w.acc[step][k])
+			s := w.t.summarizeIn(&w.acc[step][k], metricSupports[k])
 			if j := w.drawnSlot[k]; j >= 0 {
 				d.series[j][step] = s
 			}
