@@ -20,6 +20,11 @@ type Options struct {
 	// several runs at once can give a run more workers as the others
 	// finish. Like Workers, it never changes a result.
 	WorkersNow func() int
+	// Record, if not nil, is called after each step, after the sink, with
+	// the step's metrics and the run's model, from which it may take a
+	// Snapshot. It must only read the model (Snapshot and the other
+	// read-only accessors), so it never changes a result.
+	Record func(Metrics, *Model) error
 }
 
 // Run executes one whole run of p with the given seed on one goroutine,
@@ -48,6 +53,11 @@ func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink)
 		met := m.Advance()
 		if sink != nil {
 			if err := sink(met); err != nil {
+				return err
+			}
+		}
+		if opt.Record != nil {
+			if err := opt.Record(met, m); err != nil {
 				return err
 			}
 		}
