@@ -109,7 +109,7 @@ type command struct {
 
 // commands lists the subcommands in the order help shows them.
 func commands() []*command {
-	return []*command{runCommand(), planCommand(), mergeCommand(), validateCommand(), scenariosCommand(), plotCommand(), versionCommand(), helpCommand()}
+	return []*command{runCommand(), storyCommand(), planCommand(), mergeCommand(), validateCommand(), scenariosCommand(), plotCommand(), versionCommand(), helpCommand()}
 }
 
 func lookup(name string) *command {
