@@ -153,7 +153,9 @@ func TestNetworkMatchesMetrics(t *testing.T) {
 	}
 }
 
-func pad2(step int) string { return strings.Repeat("0", 2-len(strconv.Itoa(step))) + strconv.Itoa(step) }
+func pad2(step int) string {
+	return strings.Repeat("0", 2-len(strconv.Itoa(step))) + strconv.Itoa(step)
+}
 
 // countGraphML parses a GraphML file as XML and counts its nodes and
 // edges.

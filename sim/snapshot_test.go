@@ -179,7 +179,7 @@ func ExampleModel_Snapshot() {
 	p.History = []sim.History{{A: "family_center", B: "parent_ed", LeaderTie: true, Trust: 0.8}}
 	p.Policy.RelationshipShare, p.Convening.Interval = 0, 0
 	p.Events = []sim.Event{{Step: 3, Kind: sim.Leave, Who: sim.PersonRef{Org: "parent_ed", Role: sim.Leader}}}
-	
+
 	p.Horizon = 30
 
 	var prev, cur sim.Snapshot
