@@ -184,9 +184,16 @@ func countGraphML(t *testing.T, path string) (nodes, edges int) {
 // needs python3 with networkx (Debian: python3-networkx); it skips
 // without them, except in CI, where .ci/run installs them.
 func TestGraphMLReadsInNetworkx(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(py, "-c", "import networkx").Run()
+	// Debian's python3 first: python3-networkx installs there, and a
+	// python3 earlier on PATH (pyenv, a virtual environment) may lack it.
+	var py string
+	var err error
+	for _, cand := range []string{"/usr/bin/python3", "python3"} {
+		if py, err = exec.LookPath(cand); err == nil {
+			if err = exec.Command(py, "-c", "import networkx").Run(); err == nil {
+				break
+			}
+		}
 	}
 	if err != nil {
 		if os.Getenv("CI") == "true" {

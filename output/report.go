@@ -124,6 +124,9 @@ type reportData struct {
 	ScenarioFile          string
 	ScenarioSHA256        string
 	HorizonText           string
+	// Story is the file name of the batch's story.html, or "" when the
+	// batch has none (HasStory).
+	Story string
 }
 
 func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte, error) {
@@ -155,6 +158,13 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 	}
 	d.Design, d.Strategies, d.DesignAfter = v.designSentences()
 	d.PlotNotes = plotNotes
+	var params []*sim.Params
+	for _, pd := range ds.points {
+		params = append(params, &pd.params)
+	}
+	if storyDrawable(params) {
+		d.Story = StoryName
+	}
 	d.Summary = v.summarySentences()
 	for i, pd := range ds.ranked {
 		row := reportRow{
@@ -456,6 +466,8 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 <p class="note">Cumulative results are the initiative's effective service hours summed over the run ({{.HorizonText}}). A partnership reset is a partnership between two organizations that stops being active because someone holding it left.
 {{if .OneReplicate}}Each {{.Word}} was run once, so there are no confidence intervals; run more replicates before drawing conclusions.{{else}}Intervals are 95% Student t confidence intervals of the mean over {{.Replicates}} replicates.{{end}}</p>
 
+{{with .Story}}<p class="story"><a href="{{.}}">Watch one run week by week</a> ({{.}}): replicate 0 of each {{$.Word}}, side by side with the same random draws, its people, ties and partnerships animated, the scheduled events on a timeline; <code>trustsim story</code> draws another replicate.</p>
+{{end}}
 <h2>Plots</h2>
 {{range .Figures}}<figure>
 {{.SVG}}

@@ -41,7 +41,7 @@ var storyCSS string
 // all of them up to StoryMaxLanes, else the first and the last.
 func StoryPoints(plan *batch.Plan) []int {
 	n := len(plan.Points)
-	if n <= StoryMaxLanes {
+	if n <= StoryMaxLanes { // storyDrawable makes the same choice
 		out := make([]int, n)
 		for i := range out {
 			out[i] = i
@@ -54,6 +54,38 @@ func StoryPoints(plan *batch.Plan) []int {
 // StoryFits reports whether a story can show runs of p: at most
 // StoryMaxPeople people.
 func StoryFits(p *sim.Params) bool { return p.People() <= StoryMaxPeople }
+
+// HasStory reports whether a batch of plan gets a story.html beside its
+// report (trustsim run and trustsim merge write it, and the report links
+// to it): whether the design points of StoryPoints fit a story and have
+// the same organizations, so that they can be drawn side by side.
+func HasStory(plan *batch.Plan) bool {
+	ps := make([]*sim.Params, len(plan.Points))
+	for i := range plan.Points {
+		ps[i] = &plan.Points[i].Params
+	}
+	return storyDrawable(ps)
+}
+
+// storyDrawable is HasStory for the parameters of every design point.
+func storyDrawable(ps []*sim.Params) bool {
+	if len(ps) == 0 {
+		return false
+	}
+	pts := []int{0, len(ps) - 1}
+	if len(ps) <= StoryMaxLanes {
+		pts = pts[:0]
+		for i := range ps {
+			pts = append(pts, i)
+		}
+	}
+	for _, i := range pts {
+		if !StoryFits(ps[i]) || !sameOrgs(ps[i], ps[pts[0]]) {
+			return false
+		}
+	}
+	return true
+}
 
 // Story is one replicate of some design points of a batch, recorded
 // every week, as story.html shows it.

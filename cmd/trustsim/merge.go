@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -204,7 +205,11 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 	if err := w.Close(a.now()); err != nil {
 		return err // output's errors name out
 	}
-	fmt.Fprintf(a.stdout, "Results in %s: %s\n", out, strings.Join(w.MainFiles(), ", "))
+	story, err := batchStory(ctx, out, plan, runtime.NumCPU())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Results in %s: %s\n", out, strings.Join(append(w.MainFiles(), story...), ", "))
 	return nil
 }
 

@@ -198,6 +198,11 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	files := w.MainFiles()
+	story, err := batchStory(ctx, dir, plan, f.workers)
+	if err != nil {
+		return err
+	}
+	files = append(files, story...)
 	fmt.Fprintf(a.stdout, "Results in %s: %s\n", dir, strings.Join(files, ", "))
 	return nil
 }

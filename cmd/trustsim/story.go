@@ -160,3 +160,22 @@ func pickPoints(plan *batch.Plan, list string) ([]int, error) {
 	}
 	return out, nil
 }
+
+// batchStory writes story.html beside the report of the finished batch
+// in dir when the batch has one (output.HasStory): replicate 0 of its
+// design points, run again with recording, the same runs as the
+// batch's. It returns the files to name after the batch's, if any.
+func batchStory(ctx context.Context, dir string, plan *batch.Plan, workers int) ([]string, error) {
+	if !output.HasStory(plan) {
+		return nil, nil
+	}
+	st, err := output.RecordStory(ctx, plan, output.StoryPoints(plan), 0, workers)
+	if err != nil {
+		return nil, err
+	}
+	path, err := st.WriteStory(dir)
+	if err != nil {
+		return nil, err
+	}
+	return []string{path}, nil
+}
