@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -259,7 +260,10 @@ func sameOrgs(a, b *sim.Params) bool {
 // recordLane runs one point with seed and records every week.
 func recordLane(ctx context.Context, pt *batch.Point, seed uint64, d *storyData) (*storyLane, error) {
 	p := &pt.Params
-	lane := &storyLane{Label: pt.Label(), Description: pt.StrategyDescription, Seed: strconv.FormatUint(seed, 10)}
+	// Empty lists rather than nil ones, so that the JSON has [] for
+	// story.js to iterate, never null.
+	lane := &storyLane{Label: pt.Label(), Description: pt.StrategyDescription, Seed: strconv.FormatUint(seed, 10),
+		Events: []storyEvent{}, Pairs: [][2]int{}, Ties: []int{}}
 	for i := range p.Events {
 		lane.Events = append(lane.Events, storyEvent{Step: p.Events[i].Step, Text: eventWords(&p.Events[i])})
 	}
@@ -270,7 +274,7 @@ func recordLane(ctx context.Context, pt *batch.Point, seed uint64, d *storyData)
 	record := func(met sim.Metrics, m *sim.Model) error {
 		prev, cur = cur, prev
 		m.Snapshot(&cur)
-		f := storyFrame{M: storyValues(&met)}
+		f := storyFrame{M: storyValues(&met), T: []int{}, P: []int{}, V: []int{}, A: []int{}}
 		for _, t := range cur.Ties {
 			id, ok := tieID[[2]int{t.A, t.B}]
 			if !ok {
@@ -287,7 +291,6 @@ func recordLane(ctx context.Context, pt *batch.Point, seed uint64, d *storyData)
 		for _, pr := range cur.Partnerships {
 			f.P = append(f.P, int(math.Round(pr.Strength*1000)))
 		}
-		f.V = []int{}
 		for _, pe := range cur.People {
 			if !pe.Present && pe.InInitiative {
 				f.V = append(f.V, pe.Slot)
@@ -368,11 +371,11 @@ func captions(d *storyData, lane *storyLane, prev, cur *sim.Snapshot, changes []
 	}
 	switch {
 	case left > 0 && arrived > 0:
-		out = append(out, fmt.Sprintf("%s leave and %s arrive.", people(left), people(arrived)))
+		out = append(out, fmt.Sprintf("%s and %s.", people(left, "leaves", "leave"), people(arrived, "arrives", "arrive")))
 	case left > 0:
-		out = append(out, people(left)+" leave.")
+		out = append(out, people(left, "Another person leaves", "leave")+".")
 	case arrived > 0:
-		out = append(out, people(arrived)+" arrive.")
+		out = append(out, people(arrived, "A new person arrives", "arrive")+".")
 	}
 	for k := range cur.Partnerships {
 		pc := &cur.Partnerships[k]
@@ -397,11 +400,16 @@ func captions(d *storyData, lane *storyLane, prev, cur *sim.Snapshot, changes []
 	return out
 }
 
-func people(n int) string {
-	if n == 1 {
-		return "1 person"
+// people says that n people (other than leaders) did something: one
+// (whole sentence start, or verb after "1 person") or n.
+func people(n int, one, many string) string {
+	switch {
+	case n == 1 && strings.Contains(one, " "):
+		return one
+	case n == 1:
+		return "1 person " + one
 	}
-	return strconv.Itoa(n) + " people"
+	return strconv.Itoa(n) + " people " + many
 }
 
 // HTML renders the story as one self-contained page: the data as JSON,

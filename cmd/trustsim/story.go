@@ -42,7 +42,8 @@ step and scrub with the buttons, the slider, the timeline or the keys.
 The runs are those of 'trustsim run' with the same scenario, flags and
 replicate: the same seeds, the same numbers. A story shows at most 1000
 people per run and 6 design points (by default all points, or the first
-and the last when there are more).
+and the last when there are more); with --network, a larger scenario
+gets the network snapshots only.
 
 --network also writes DIR/network/: nodes.csv, edges.csv,
 partnerships.csv and changes.csv (departures and arrivals) with run and
@@ -92,9 +93,13 @@ func (f *storyFlags) exec(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
+	fits := true
 	for _, pt := range points {
 		if p := &plan.Points[pt].Params; !output.StoryFits(p) {
-			return &inputError{fmt.Errorf("%s has %d people; a story shows at most %d (trustsim story --network without a story is not offered: use a smaller scenario)", arg, p.People(), output.StoryMaxPeople)}
+			if !f.network {
+				return &inputError{fmt.Errorf("%s has %d people; a story shows at most %d (--network writes the network snapshots of any size)", arg, p.People(), output.StoryMaxPeople)}
+			}
+			fits = false
 		}
 	}
 	dir := f.out
@@ -108,15 +113,19 @@ func (f *storyFlags) exec(ctx context.Context, a *app, args []string) error {
 	if workers < 1 {
 		workers = len(points)
 	}
-	st, err := output.RecordStory(ctx, plan, points, f.replicate, workers)
-	if err != nil {
-		return err
+	if fits {
+		st, err := output.RecordStory(ctx, plan, points, f.replicate, workers)
+		if err != nil {
+			return err
+		}
+		path, err := st.WriteStory(dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Story in %s\n", path)
+	} else {
+		fmt.Fprintf(a.stderr, "trustsim: no story: %s has more than %d people; writing the network snapshots only\n", arg, output.StoryMaxPeople)
 	}
-	path, err := st.WriteStory(dir)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Story in %s\n", path)
 	if f.network {
 		var runs []int
 		for _, pt := range points {

@@ -9,7 +9,7 @@
 (function () {
   const D = DATA;
   const ROLE_COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7"]; // leader, staff, volunteer, member (Okabe-Ito)
-  const LANE_COLOURS = ["#0072B2", "#D55E00"];
+  const LANE_COLOURS = ["#0072B2", "#1f2328"]; // not a role colour, so a run is not mistaken for a role
   const SUCCESSOR_WEEKS = 26, DEPARTED_WEEKS = 4, CAPTION_WEEKS = 6;
   const nSlots = D.role.length;
   const last = D.lanes[0].frames.length - 1;
@@ -24,24 +24,37 @@
   function layout(W, H) {
     const partners = [], community = [];
     D.orgs.forEach((o, i) => (o.kind === "community" ? community : partners).push(i));
-    const topH = community.length ? H * 0.68 : H;
+    // The community band is as tall as its members need at about 13
+    // pixels apart, within a third of the height.
+    let members = 0;
+    community.forEach((i) => { members += D.orgs[i].end - D.orgs[i].first; });
+    const perRow = Math.max(1, Math.floor((W - 28) / 13));
+    const topH = community.length ? H - Math.min(H / 3, 40 + 15 * Math.ceil(members / perRow)) : H;
     const n = partners.length;
     const maxN = Math.max(1, ...partners.map((i) => D.orgs[i].end - D.orgs[i].first));
-    let c = 9, rmax = 0, rx = 0, ry = 0;
+    // Partner organizations on an ellipse, the first on the left for two
+    // and at the top otherwise; the largest dot spacing c at which
+    // neighbours keep room for their names between them.
+    const angle = (k) => (n === 2 ? Math.PI * (1 - k) : -Math.PI / 2 + (2 * Math.PI * k) / n);
+    let c = 16, rmax = 0, rx = 0, ry = 0;
     for (; c > 0.6; c -= 0.1) {
       rmax = c * Math.sqrt(maxN) + 5;
       rx = W / 2 - rmax - 8;
-      ry = topH / 2 - rmax - 14;
+      ry = n === 2 ? 0 : topH / 2 - rmax - 16;
       if (rx <= 0 || ry < 0) continue;
-      if (n >= 3 && 2 * Math.min(rx, ry) * Math.sin(Math.PI / n) < 2 * rmax + 6) continue;
-      if (n === 2 && 2 * rx < 2 * rmax + 20) continue;
-      break;
+      let ok = true;
+      for (let k = 0; k < n && n > 1; k++) {
+        const a = angle(k), b = angle((k + 1) % n);
+        const d = Math.hypot(rx * (Math.cos(a) - Math.cos(b)), ry * (Math.sin(a) - Math.sin(b)));
+        if (d < 2 * rmax + 24) ok = false;
+      }
+      if (ok) break;
     }
-    const dot = Math.max(1.3, Math.min(4.5, c * 0.72));
+    const dot = Math.max(1.3, Math.min(6, c * 0.6));
     const pos = new Float32Array(2 * nSlots), centre = [], radius = [];
     partners.forEach((oi, k) => {
-      const a = n === 2 ? Math.PI * (1 - k) : n === 1 ? 0 : -Math.PI / 2 + (2 * Math.PI * k) / n;
-      const cx = n === 1 ? W / 2 : W / 2 + rx * Math.cos(a), cy = topH / 2 + 4 + (n === 1 ? 0 : ry * Math.sin(a));
+      const a = angle(k);
+      const cx = n === 1 ? W / 2 : W / 2 + rx * Math.cos(a), cy = topH / 2 + 6 + (n === 1 ? 0 : ry * Math.sin(a));
       const o = D.orgs[oi], m = o.end - o.first;
       centre[oi] = [cx, cy];
       radius[oi] = c * Math.sqrt(m) + 5;
@@ -53,19 +66,20 @@
     });
     // Community organizations share the bottom band, side by side, each
     // a grid of its members.
-    const bw = (W - 16) / Math.max(1, community.length), y0 = topH + 16, bh = H - y0 - 6;
+    const bw = (W - 16) / Math.max(1, community.length), y0 = topH + 12, bh = H - y0 - 6;
     let cdot = dot;
     community.forEach((oi, k) => {
       const o = D.orgs[oi], m = Math.max(1, o.end - o.first);
       const x0 = 8 + k * bw;
-      const g = Math.sqrt(((bw - 12) * (bh - 8)) / m);
-      const cols = Math.max(1, Math.floor((bw - 12) / g));
+      const w = bw - 12, h = bh - 8;
+      const cols = Math.max(1, Math.min(m, Math.ceil(Math.sqrt((m * w) / h))));
+      const gx = w / cols, gy = h / Math.ceil(m / cols), g = Math.min(gx, gy);
       cdot = Math.min(cdot, Math.max(1.1, g * 0.36));
       centre[oi] = [x0 + bw / 2, y0 + bh / 2];
       radius[oi] = { x: x0, y: y0, w: bw - 6, h: bh };
       for (let j = 0; j < o.end - o.first; j++) {
-        pos[2 * (o.first + j)] = x0 + 6 + g * ((j % cols) + 0.5);
-        pos[2 * (o.first + j) + 1] = y0 + 4 + g * (Math.floor(j / cols) + 0.5);
+        pos[2 * (o.first + j)] = x0 + 6 + gx * ((j % cols) + 0.5);
+        pos[2 * (o.first + j) + 1] = y0 + 4 + gy * (Math.floor(j / cols) + 0.5);
       }
     });
     return { pos, centre, radius, dot, cdot };
@@ -83,7 +97,7 @@
   }
   const changes = D.lanes.map(changesOf);
 
-  const view = { week: 0, playing: false, lanes: [0, Math.min(1, D.lanes.length - 1)], speed: 10 };
+  const view = { week: 0, playing: false, lanes: [0, D.lanes.length - 1], speed: 10 }; // the first and the last point: for a sweep, its ends
   const canvases = [$("lane0"), $("lane1")];
   const geo = layout(canvases[0].width, canvases[0].height);
 
@@ -219,7 +233,7 @@
       g.stroke();
     });
     const x = xOf(view.week);
-    g.strokeStyle = "#1f2328"; g.lineWidth = 2;
+    g.strokeStyle = "rgba(207,34,46,0.8)"; g.lineWidth = 2;
     g.beginPath(); g.moveTo(x, TL.t); g.lineTo(x, H - TL.b); g.stroke();
   }
 
