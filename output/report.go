@@ -158,9 +158,13 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 	}
 	d.Design, d.Strategies, d.DesignAfter = v.designSentences()
 	d.PlotNotes = plotNotes
+	var shown []int // the points StoryPoints chooses: the compared ones, at most StoryMaxLanes
+	for k := range ds.points {
+		shown = append(shown, k)
+	}
 	var params []*sim.Params
-	for _, pd := range ds.points {
-		params = append(params, &pd.params)
+	for _, k := range storyLanes(shown) {
+		params = append(params, &ds.points[k].params)
 	}
 	if storyDrawable(params) {
 		d.Story = StoryName

@@ -38,18 +38,27 @@ var storyJS string
 //go:embed story/story.css
 var storyCSS string
 
-// StoryPoints are the design points a story of plan shows by default:
-// all of them up to StoryMaxLanes, else the first and the last.
+// StoryPoints are the design points a story of plan shows by default,
+// leaving out the paired no-events counterfactuals (batch.Point's
+// Counterfactual): all of them up to StoryMaxLanes, else the first and
+// the last.
 func StoryPoints(plan *batch.Plan) []int {
-	n := len(plan.Points)
-	if n <= StoryMaxLanes { // storyDrawable makes the same choice
-		out := make([]int, n)
-		for i := range out {
-			out[i] = i
+	var pts []int
+	for i := range plan.Points {
+		if !plan.Points[i].Counterfactual {
+			pts = append(pts, i)
 		}
-		return out
 	}
-	return []int{0, n - 1}
+	return storyLanes(pts)
+}
+
+// storyLanes keeps all of pts up to StoryMaxLanes, else the first and
+// the last.
+func storyLanes(pts []int) []int {
+	if len(pts) <= StoryMaxLanes {
+		return pts
+	}
+	return []int{pts[0], pts[len(pts)-1]}
 }
 
 // StoryFits reports whether a story can show runs of p: at most
@@ -61,27 +70,21 @@ func StoryFits(p *sim.Params) bool { return p.People() <= StoryMaxPeople }
 // to it): whether the design points of StoryPoints fit a story and have
 // the same organizations, so that they can be drawn side by side.
 func HasStory(plan *batch.Plan) bool {
-	ps := make([]*sim.Params, len(plan.Points))
-	for i := range plan.Points {
-		ps[i] = &plan.Points[i].Params
+	var ps []*sim.Params
+	for _, i := range StoryPoints(plan) {
+		ps = append(ps, &plan.Points[i].Params)
 	}
 	return storyDrawable(ps)
 }
 
-// storyDrawable is HasStory for the parameters of every design point.
+// storyDrawable reports whether the parameters of the design points a
+// story shows fit a story and have the same organizations.
 func storyDrawable(ps []*sim.Params) bool {
 	if len(ps) == 0 {
 		return false
 	}
-	pts := []int{0, len(ps) - 1}
-	if len(ps) <= StoryMaxLanes {
-		pts = pts[:0]
-		for i := range ps {
-			pts = append(pts, i)
-		}
-	}
-	for _, i := range pts {
-		if !StoryFits(ps[i]) || !sameOrgs(ps[i], ps[pts[0]]) {
+	for _, p := range ps {
+		if !StoryFits(p) || !sameOrgs(p, ps[0]) {
 			return false
 		}
 	}
