@@ -269,13 +269,19 @@
   }
 
   let lastState = null;
+  let loadMs = null;
   function render() {
+    const t0 = performance.now();
     $("scrub").value = view.week;
     $("week").textContent = "week " + view.week + " of " + last;
     const st = [drawLane(0), drawLane(1)];
     drawTimeline();
     caption();
-    lastState = { week: view.week, playing: view.playing, lanes: st };
+    // Timings, for checking that playing stays smooth: the time from
+    // navigation to the end of the first drawing, and the last drawing's.
+    const t1 = performance.now();
+    if (loadMs === null) loadMs = t1;
+    lastState = { week: view.week, playing: view.playing, lanes: st, loadMs: Math.round(loadMs), renderMs: +(t1 - t0).toFixed(2) };
     $("state").textContent = JSON.stringify(lastState);
   }
   window.storyState = () => lastState;
