@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,6 +97,19 @@ func (f fixture) plan(t testing.TB) *batch.Plan {
 		}
 	}
 	plan.Points = batch.WithCounterfactuals(plan.Points)
+	// Levers and conditions as a scenario classifies them by default:
+	// policy settings are levers; the baseline is the first choice.
+	if len(f.strategies) > 0 {
+		plan.Baseline.Strategy = f.strategies[0]
+	}
+	for i, name := range f.swept {
+		if strings.HasPrefix(name, "policy.") {
+			plan.Levers = append(plan.Levers, name)
+			plan.Baseline.Values = append(plan.Baseline.Values, batch.Setting{Name: name, Value: f.values[i][0]})
+		} else {
+			plan.Conditions = append(plan.Conditions, name)
+		}
+	}
 	return plan
 }
 

@@ -40,6 +40,9 @@ func figures(ds *dataset) ([]*figure, []string) {
 		v.timeseries("timeseries_cross_org_trust", "cross_org_trust", "Trust between organizations over time", MetricLabel("cross_org_trust").String(),
 			"Mean trust on ties between people of different organizations (0 = none, 1 = complete)."),
 	}
+	if f := v.gains(ds.decide()); f != nil {
+		fs = append([]*figure{f}, fs...)
+	}
 	if f, _ := v.response(cumulativeMeasure); f != nil {
 		fs = append(fs, f)
 	}

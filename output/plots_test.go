@@ -25,7 +25,7 @@ func TestPlotKinds(t *testing.T) {
 	}{
 		// sweep2's requested plots come beside the standard ones; requests
 		// that a standard plot already answers add no file.
-		{sweep2, []string{"comparison", "event_arrangements_active", "heatmap_cross_org_trust", "heatmap_cumulative_results",
+		{sweep2, []string{"comparison", "event_arrangements_active", "gains_cumulative_results", "heatmap_cross_org_trust", "heatmap_cumulative_results",
 			"leave_partnership_strength", "response_cumulative_results", "response_departures",
 			"timeseries_community_engagement", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
@@ -38,16 +38,16 @@ func TestPlotKinds(t *testing.T) {
 				"heatmap_cross_org_trust":         {"Final cross-organization trust by working time for relationship building and", "mean in the last week over 3 replicate(s); outlined: highest cell", "mean final cross-organization trust (0–1)"},
 				"event_arrangements_active":       {"Joint arrangements in force around the scheduled departure", "week 0: the leader of parent_ed leaves (week 8)", "weeks since the departure", "joint arrangements in force (arrangements)"},
 			}},
-		{strategies, []string{"comparison", "strategies_funder_trust", "timeseries_cross_org_trust", "timeseries_results"},
+		{strategies, []string{"comparison", "gains_cumulative_results", "strategies_funder_trust", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
 				"comparison":              {"Strategies ranked by total results", "partnership resets per run (partnerships)", "grantor", "partner"},
 				"strategies_funder_trust": {"Strategies ranked by final trust between funder and grantees", "final trust between funder and grantees (0–1)", "strategy", "grantor", "partner"},
 			}},
 		{single, []string{"timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"timeseries_results": {"one replicate per combination of settings: lines without confidence bands", "baseline"}}},
-		{sweep1, []string{"comparison", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
+		{sweep1, []string{"comparison", "gains_cumulative_results", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"comparison": {"one replicate per combination of settings: lines without confidence intervals"}}},
-		{sweep3, []string{"comparison", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
+		{sweep3, []string{"comparison", "gains_cumulative_results", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
 			"leave_partnership_strength", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"heatmap_cumulative_results_2": {"funder model partnership: mean"}}},
 		// A request the plan cannot draw is left out; an event plot aligns

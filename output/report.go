@@ -15,8 +15,9 @@ import (
 	"github.com/trustsim/trustsim/sim"
 )
 
-// question is the question every report answers (MODEL-BRIEF).
-const question = "How do the initiative's results depend on how much its people invest in relationship building, when people keep leaving?"
+// answerFigure is the name of the figure that shows the answer
+// (view.gains); the report shows it in the answer, not among the plots.
+const answerFigure = "gains_cumulative_results"
 
 // render draws every figure of ds as PNG and SVG and the report that
 // shows them. Writer.Close and Redraw both call it.
@@ -47,18 +48,24 @@ func render(ds *dataset, workers int) ([]plotFile, []byte, error) {
 	}
 	var files []plotFile
 	var figs []reportFigure
+	var answerFig *reportFigure
 	for i, f := range fs {
 		pngData, svgData := drawn[i][0], drawn[i][1]
 		files = append(files, plotFile{f.name + ".png", pngData}, plotFile{f.name + ".svg", svgData})
-		figs = append(figs, reportFigure{
+		rf := reportFigure{
 			Title:   f.title,
 			Caption: f.caption,
 			SVG:     inlineSVG(svgData, f.title),
 			PNG:     plotsName + "/" + f.name + ".png",
 			SVGFile: plotsName + "/" + f.name + ".svg",
-		})
+		}
+		if f.name == answerFigure {
+			answerFig = &rf
+			continue
+		}
+		figs = append(figs, rf)
 	}
-	report, err := renderReport(ds, figs, notes)
+	report, err := renderReport(ds, figs, answerFig, notes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,6 +99,12 @@ type reportRow struct {
 	Best                         bool
 }
 
+// regretLine is one row of the regret table.
+type regretLine struct {
+	Choice, Shortfall, Pct, At, BestIn string
+	Top                                bool
+}
+
 // reportStrategy says what one strategy changes.
 type reportStrategy struct {
 	Name, Description string
@@ -103,40 +116,63 @@ type reportStrategy struct {
 type reportData struct {
 	Scenario, Description string
 	Question              string
-	Summary               []string
-	Design                []string
-	Strategies            []reportStrategy
-	DesignAfter           []string
-	PlotNotes             []string
-	Word, WordTitle       string
-	Rows                  []reportRow
-	OneReplicate          bool
-	Orgs, Policies        []string
-	Events                []string
-	Figures               []reportFigure
-	Command               string
-	Seed                  uint64
-	Replicates            int
-	Version, Revision     string
-	Modified              bool
-	GoVersion             string
-	Build                 string
-	ScenarioFile          string
-	ScenarioSHA256        string
-	HorizonText           string
+	// Verdicts answer the question per condition; Robust says whether
+	// the answer holds across conditions, Regret is the regret table
+	// and AnswerFigure the plot that shows the answer.
+	Verdicts          []string
+	Robust            string
+	Regret            []regretLine
+	Conditions        bool
+	AnswerFigure      *reportFigure
+	Measure           string
+	StatusQuo         string
+	Summary           []string
+	Design            []string
+	Strategies        []reportStrategy
+	DesignAfter       []string
+	PlotNotes         []string
+	Word, WordTitle   string
+	Rows              []reportRow
+	OneReplicate      bool
+	Orgs, Policies    []string
+	Events            []string
+	Figures           []reportFigure
+	Command           string
+	Seed              uint64
+	Replicates        int
+	Version, Revision string
+	Modified          bool
+	GoVersion         string
+	Build             string
+	ScenarioFile      string
+	ScenarioSHA256    string
+	HorizonText       string
 	// Story is the file name of the batch's story.html, or "" when the
 	// batch has none (HasStory).
 	Story string
 }
 
-func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte, error) {
+func renderReport(ds *dataset, figs []reportFigure, answerFig *reportFigure, plotNotes []string) ([]byte, error) {
 	v := newView(ds)
 	m := &ds.man
 	p := &ds.points[0].params
+	q := m.Question
+	if q == "" {
+		// A scenario without a question: its description's first line
+		// says what it is about.
+		q, _, _ = strings.Cut(m.Description, "\n")
+	}
+	a := ds.decide()
 	d := reportData{
 		Scenario:       m.Scenario,
 		Description:    m.Description,
-		Question:       question,
+		Question:       q,
+		Verdicts:       a.verdicts(v.horizonText()),
+		Robust:         a.robustness(),
+		Conditions:     len(a.conditions) > 1,
+		AnswerFigure:   answerFig,
+		Measure:        MetricLabel("cumulative_results").String(),
+		StatusQuo:      a.baseWords,
 		Word:           v.pointWord(),
 		WordTitle:      strings.ToUpper(v.pointWord()[:1]) + v.pointWord()[1:],
 		OneReplicate:   m.Replicates == 1,
@@ -170,6 +206,16 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 		d.Story = StoryName
 	}
 	d.Summary = v.summarySentences()
+	if len(a.conditions) > 1 {
+		for i, r := range a.regret {
+			l := regretLine{Choice: r.words, Shortfall: human(r.shortfall), Pct: human(r.pct) + "%",
+				At: r.at, BestIn: fmt.Sprintf("%d of %d", r.bestIn, len(a.conditions)), Top: i == 0}
+			if r.shortfall == 0 {
+				l.Pct, l.At = "–", "–"
+			}
+			d.Regret = append(d.Regret, l)
+		}
+	}
 	for i, pd := range ds.ranked {
 		row := reportRow{
 			Rank: i + 1, Label: pd.mp.Label, Best: i == 0,
@@ -197,8 +243,8 @@ func renderReport(ds *dataset, figs []reportFigure, plotNotes []string) ([]byte,
 func (v *view) summarySentences() []string {
 	r := v.ds.ranked
 	best := r[0]
-	s := []string{fmt.Sprintf("Over %d runs, %d per %s, the %s with the highest mean cumulative results %s is %s: %s effective service hours.",
-		len(v.ds.man.Runs), v.ds.man.Replicates, v.pointWord(), v.pointWord(), v.horizonText(), best.mp.Label, human(best.cum.Mean))}
+	s := []string{fmt.Sprintf("Over %d runs, %d per %s, the %s with the highest mean total results %s is %s: %s %s.",
+		len(v.ds.points)*v.ds.man.Replicates, v.ds.man.Replicates, v.pointWord(), v.pointWord(), v.horizonText(), best.mp.Label, human(best.cum.Mean), unitResults)}
 	if len(r) < 2 {
 		return s
 	}
@@ -210,7 +256,7 @@ func (v *view) summarySentences() []string {
 	case best.cum.Lo <= second.cum.Hi:
 		s = append(s, fmt.Sprintf("The 95%% confidence intervals of the best and the second best (%s) overlap: with these replicates the two cannot be told apart.", second.mp.Label))
 	default:
-		s = append(s, fmt.Sprintf("Its 95%% confidence interval lies above that of the second best (%s).", second.mp.Label))
+		s = append(s, fmt.Sprintf("The 95%% confidence interval of %s lies above that of the second best, %s.", best.mp.Label, second.mp.Label))
 	}
 	return s
 }
@@ -238,10 +284,17 @@ func (v *view) designSentences() (before []string, strategies []reportStrategy, 
 		before = append(before, "Strategies compared: "+joinAnd(names)+".")
 	}
 	for k, name := range m.Swept {
-		after = append(after, fmt.Sprintf("%s takes the values %s.", name, joinAnd(v.axis(k).labels)))
+		role := "a condition the initiative faces"
+		if containsString(m.Levers, name) {
+			role = "a choice (lever)"
+		}
+		after = append(after, fmt.Sprintf("%s, %s, takes the values %s.", capitalize(ParamLabel(name).String()), role, joinAnd(v.axis(k).labels)))
 	}
-	after = append(after, fmt.Sprintf("That makes %d %s, each run %d times with independent random seeds derived from base seed %d.",
-		len(v.ds.points), v.pointWords(), m.Replicates, m.BaseSeed))
+	after = append(after, fmt.Sprintf("That makes %d %s, each run %d times. Run number r of every %s uses the same random seed (derived from base seed %d and r), so the %s are compared on the same random futures, run by run.",
+		len(v.ds.points), v.pointWords(), m.Replicates, v.pointWord(), m.BaseSeed, v.pointWords()))
+	if len(v.ds.points) < len(v.ds.all) {
+		after = append(after, "Each of them was also run without its scheduled events, on the same seeds, so that the events' effect is measured against what would have happened without them.")
+	}
 	first := "The description below is of the first " + v.pointWord() + ", " + v.ds.points[0].mp.Label
 	switch {
 	case len(names) > 0 && len(m.Swept) > 0:
@@ -411,7 +464,7 @@ var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Scenario}}: relationship building, turnover and results</title>
+<title>{{.Scenario}}: {{.Question}}</title>
 <style>
 :root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --accent: #0072B2; --best: #fff4d6; }
 * { box-sizing: border-box; }
@@ -421,6 +474,8 @@ main { max-width: 980px; margin: 0 auto; padding: 32px 40px 56px; background: #f
 h1 { font-size: 30px; line-height: 1.2; margin: 0 0 8px; }
 h2 { font-size: 21px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--accent); }
 .lead { font-size: 18px; color: var(--muted); margin-top: 0; }
+ul.verdicts li { margin: 8px 0; font-size: 17px; }
+.robust { font-weight: bold; }
 .question { font-size: 20px; font-style: italic; border-left: 5px solid var(--accent); padding: 6px 16px; margin: 16px 0; background: #eef6fb; }
 table { border-collapse: collapse; width: 100%; font-size: 15px; }
 th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
@@ -446,11 +501,30 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 </head>
 <body>
 <main>
-<h1>{{.Scenario}}: relationship building, turnover and results</h1>
-{{with .Description}}<p class="lead">{{.}}</p>{{end}}
-
-<h2>The question</h2>
+<h1>{{.Scenario}}</h1>
 <p class="question">{{.Question}}</p>
+
+<h2>The answer</h2>
+{{with .StatusQuo}}<p>Each choice is compared with the status quo, <strong>{{.}}</strong>, by {{$.Measure}} {{$.HorizonText}}.</p>{{end}}
+<ul class="verdicts">
+{{range .Verdicts}}<li>{{.}}</li>
+{{end}}</ul>
+{{with .Robust}}<p class="robust">{{.}}</p>{{end}}
+{{with .Regret}}<div class="table-wrap"><table>
+<thead><tr><th>Choice</th><th class="num">Largest shortfall from the best choice</th><th class="num">Share of the best</th><th>Under</th><th class="num">Best under</th></tr></thead>
+<tbody>
+{{range .}}<tr{{if .Top}} class="best"{{end}}><td class="label">{{.Choice}}</td><td class="num">{{.Shortfall}}</td><td class="num">{{.Pct}}</td><td class="label">{{.At}}</td><td class="num">{{.BestIn}}</td></tr>
+{{end}}</tbody>
+</table></div>
+<p class="note">Regret table: for each choice, how far its mean total results fall below the best choice's under the condition where it does worst ({{$.Measure}}); the first row has the smallest largest shortfall, the most robust choice.</p>
+{{end}}{{with .AnswerFigure}}<figure>
+{{.SVG}}
+<figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
+</figure>
+{{end}}<p class="note">Gains are paired: run number r of every choice uses the same random seed, so each gain is the mean over replicates of the difference between a choice's run and the status quo's run on the same random future, with a 95% Student t confidence interval of that mean. Percentages are of the status quo's mean.</p>
+
+<h2>What was compared</h2>
+{{with .Description}}<p class="lead">{{.}}</p>{{end}}
 {{range .Design}}<p>{{.}}</p>
 {{end}}{{with .Strategies}}<ul class="strategies">
 {{range .}}<li><strong>{{.Name}}</strong>{{with .Description}}: {{.}}{{end}}
@@ -458,16 +532,16 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 {{end}}</ul>
 {{end}}{{range .DesignAfter}}<p>{{.}}</p>
 {{end}}
-<h2>What the simulations show</h2>
+<h2>Every combination</h2>
 {{range .Summary}}<p>{{.}}</p>
 {{end}}
 <div class="table-wrap"><table>
-<thead><tr><th class="num">Rank</th><th>{{.WordTitle}}</th><th class="num">Mean cumulative results</th><th class="num">95% confidence interval</th><th class="num">Mean partnership resets</th><th class="num">Runs with a reset</th></tr></thead>
+<thead><tr><th class="num">Rank</th><th>{{.WordTitle}}</th><th class="num">Mean total results</th><th class="num">95% confidence interval</th><th class="num">Mean partnership resets</th><th class="num">Runs with a reset</th></tr></thead>
 <tbody>
 {{range .Rows}}<tr{{if .Best}} class="best"{{end}}><td class="num">{{.Rank}}</td><td class="label">{{.Label}}</td><td class="num">{{.Mean}}</td><td class="num">{{.CI}}</td><td class="num">{{.Resets}}</td><td class="num">{{.ResetShare}}</td></tr>
 {{end}}</tbody>
 </table></div>
-<p class="note">Cumulative results are the initiative's effective service hours summed over the run ({{.HorizonText}}). A partnership reset is a partnership between two organizations that stops being active because someone holding it left.
+<p class="note">Total results are the initiative's effective service hours summed over the run ({{.HorizonText}}). A partnership reset is a partnership between two organizations that stops being active because someone holding it left.
 {{if .OneReplicate}}Each {{.Word}} was run once, so there are no confidence intervals; run more replicates before drawing conclusions.{{else}}Intervals are 95% Student t confidence intervals of the mean over {{.Replicates}} replicates.{{end}}</p>
 
 {{with .Story}}<p class="story"><a href="{{.}}">Watch one run week by week</a> ({{.}}): replicate 0 of each {{$.Word}}, side by side with the same random draws, its people, ties and partnerships animated, the scheduled events on a timeline; <code>trustsim story</code> draws another replicate.</p>

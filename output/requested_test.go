@@ -57,6 +57,7 @@ func TestRequestedInReport(t *testing.T) {
 		notes   int
 	}{
 		{sweep2, []string{
+			"Gain in total results over the status quo",
 			"Initiative results over time", "Trust between organizations over time",
 			"Total results by working time for relationship building",
 			"Total results by working time for relationship building and annual staff turnover at parent_ed",
@@ -70,6 +71,7 @@ func TestRequestedInReport(t *testing.T) {
 			"Departures per run by working time for relationship building",
 		}, 0},
 		{strategies, []string{
+			"Gain in total results over the status quo",
 			"Initiative results over time", "Trust between organizations over time",
 			"Strategies ranked by total results", "Strategies ranked by final trust between funder and grantees",
 		}, []string{

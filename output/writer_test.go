@@ -176,8 +176,8 @@ func TestRedrawReproducesPlots(t *testing.T) {
 			before[n] = readFile(t, filepath.Join(dir, n))
 		}
 	}
-	if len(before) != 2*10+1 {
-		t.Fatalf("%d plot and report files, want 2×10 plots and the report", len(before))
+	if len(before) != 2*11+1 {
+		t.Fatalf("%d plot and report files, want 2×11 plots and the report", len(before))
 	}
 	if err := os.RemoveAll(filepath.Join(dir, plotsName)); err != nil {
 		t.Fatal(err)
