@@ -38,6 +38,9 @@ type dataset struct {
 	// in point order).
 	ranked []*pointData
 	t      tTable
+	// sens is the sensitivity analysis of a sampled design, made by the
+	// first call of sensitivity.
+	sens *sensStudy
 }
 
 // pointData is one design point's part of a dataset.
@@ -50,6 +53,10 @@ type pointData struct {
 	cf *pointData
 	// Per run, in replicate order, from runs.csv.
 	cumRuns, resetRuns, departureRuns []float64
+	// crossRuns, trustRuns and activeRuns are final_cross_org_trust,
+	// final_mean_trust and mean_active_partnerships per run, from
+	// runs.csv, for the sensitivity analysis of a sampled design.
+	crossRuns, trustRuns, activeRuns []float64
 	// cum, resets and departures summarize cumulative_results,
 	// partnership_resets and departures per run over the replicates;
 	// resetShare is the share of runs with at least one partnership
@@ -324,6 +331,14 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
 		pd.departureRuns = append(pd.departureRuns, departures)
+		for i, dst := range []*[]float64{&pd.trustRuns, &pd.crossRuns, &pd.activeRuns} {
+			col := cumCol + 1 + i // final_mean_trust, final_cross_org_trust, mean_active_partnerships
+			v, err := strconv.ParseFloat(rec[col], 64)
+			if err != nil {
+				return csvError(r, col, "%s: %v", runColumns[1+i], err)
+			}
+			*dst = append(*dst, v)
+		}
 		n++
 	}
 	if n != len(ds.man.Runs) {

@@ -43,11 +43,16 @@ func figures(ds *dataset) ([]*figure, []string) {
 	if f := v.gains(ds.decide()); f != nil {
 		fs = append([]*figure{f}, fs...)
 	}
-	if f, _ := v.response(cumulativeMeasure); f != nil {
-		fs = append(fs, f)
+	if ds.sens == nil {
+		if f, _ := v.response(cumulativeMeasure); f != nil {
+			fs = append(fs, f)
+		}
+		hs, _ := v.heatmaps(cumulativeMeasure)
+		fs = append(fs, hs...)
+	} else {
+		// Sampled values form no grid to draw curves or heatmaps over.
+		fs = append(fs, sensitivityFigures(ds.sens)...)
 	}
-	hs, _ := v.heatmaps(cumulativeMeasure)
-	fs = append(fs, hs...)
 	if len(ds.points) >= 2 {
 		fs = append(fs, v.comparison())
 	}

@@ -22,6 +22,9 @@ const answerFigure = "gains_cumulative_results"
 // render draws every figure of ds as PNG and SVG and the report that
 // shows them. Writer.Close and Redraw both call it.
 func render(ds *dataset, workers int) ([]plotFile, []byte, error) {
+	if _, err := ds.sensitivity(); err != nil { // output/sensitivity.go
+		return nil, nil, err
+	}
 	fs, notes := figures(ds)
 	// Figures share nothing but read-only data, so they are drawn
 	// concurrently, PNG and SVG of each apart, on up to workers
@@ -119,24 +122,27 @@ type reportData struct {
 	// Verdicts answer the question per condition; Robust says whether
 	// the answer holds across conditions, Regret is the regret table
 	// and AnswerFigure the plot that shows the answer.
-	Verdicts          []string
-	Robust            string
-	Regret            []regretLine
-	Conditions        bool
-	AnswerFigure      *reportFigure
-	Measure           string
-	StatusQuo         string
-	Summary           []string
-	Design            []string
-	Strategies        []reportStrategy
-	DesignAfter       []string
-	PlotNotes         []string
-	Word, WordTitle   string
-	Rows              []reportRow
-	OneReplicate      bool
-	Orgs, Policies    []string
-	Events            []string
-	Figures           []reportFigure
+	Verdicts        []string
+	Robust          string
+	Regret          []regretLine
+	Conditions      bool
+	AnswerFigure    *reportFigure
+	Measure         string
+	StatusQuo       string
+	Summary         []string
+	Design          []string
+	Strategies      []reportStrategy
+	DesignAfter     []string
+	PlotNotes       []string
+	Word, WordTitle string
+	Rows            []reportRow
+	OneReplicate    bool
+	Orgs, Policies  []string
+	Events          []string
+	Figures         []reportFigure
+	// Sampled marks a sampled design, whose answer is which conditions
+	// drive the results (sensitivity.go).
+	Sampled           bool
 	Command           string
 	Seed              uint64
 	Replicates        int
@@ -232,6 +238,16 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig *reportFigure, plo
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	if ds.sens != nil {
+		// A sampled design's points are draws of the conditions, not
+		// choices to rank, and too many to answer one by one: the answer
+		// is which conditions drive the results (sensitivity.go).
+		d.Summary, d.Rows = ds.sens.spread(ds), nil
+		d.Verdicts, d.StatusQuo, d.AnswerFigure, d.Sampled = ds.sens.sentences(), "", nil, true
+		if len(ds.sens.groups) < 2 {
+			d.Robust, d.Regret = "", nil // one choice: nothing to be robust against
+		}
+	}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, d); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -283,12 +299,16 @@ func (v *view) designSentences() (before []string, strategies []reportStrategy, 
 	if len(names) > 0 {
 		before = append(before, "Strategies compared: "+joinAnd(names)+".")
 	}
-	for k, name := range m.Swept {
-		role := "a condition the initiative faces"
-		if containsString(m.Levers, name) {
-			role = "a choice (lever)"
+	if m.Sample != nil {
+		after = append(after, sampledSentences(m.Sample)...) // sensitivity.go
+	} else {
+		for k, name := range m.Swept {
+			role := "a condition the initiative faces"
+			if containsString(m.Levers, name) {
+				role = "a choice (lever)"
+			}
+			after = append(after, fmt.Sprintf("%s, %s, takes the values %s.", capitalize(ParamLabel(name).String()), role, joinAnd(v.axis(k).labels)))
 		}
-		after = append(after, fmt.Sprintf("%s, %s, takes the values %s.", capitalize(ParamLabel(name).String()), role, joinAnd(v.axis(k).labels)))
 	}
 	after = append(after, fmt.Sprintf("That makes %d %s, each run %d times. Run number r of every %s uses the same random seed (derived from base seed %d and r), so the %s are compared on the same random futures, run by run.",
 		len(v.ds.points), v.pointWords(), m.Replicates, v.pointWord(), m.BaseSeed, v.pointWords()))
@@ -521,8 +541,9 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 {{.SVG}}
 <figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
 </figure>
-{{end}}<p class="note">Gains are paired: run number r of every choice uses the same random seed, so each gain is the mean over replicates of the difference between a choice's run and the status quo's run on the same random future, with a 95% Student t confidence interval of that mean. Percentages are of the status quo's mean.</p>
-
+{{end}}{{if .Sampled}}<p class="note">Sensitivity indices and Morris effects are estimated over the design's points, each the mean of its replicates; sensitivity.csv holds every estimate with its bootstrap 95% interval, for these and more results.</p>
+{{else}}<p class="note">Gains are paired: run number r of every choice uses the same random seed, so each gain is the mean over replicates of the difference between a choice's run and the status quo's run on the same random future, with a 95% Student t confidence interval of that mean. Percentages are of the status quo's mean.</p>
+{{end}}
 <h2>What was compared</h2>
 {{with .Description}}<p class="lead">{{.}}</p>{{end}}
 {{range .Design}}<p>{{.}}</p>
@@ -535,7 +556,7 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 <h2>Every combination</h2>
 {{range .Summary}}<p>{{.}}</p>
 {{end}}
-<div class="table-wrap"><table>
+{{if .Rows}}<div class="table-wrap"><table>
 <thead><tr><th class="num">Rank</th><th>{{.WordTitle}}</th><th class="num">Mean total results</th><th class="num">95% confidence interval</th><th class="num">Mean partnership resets</th><th class="num">Runs with a reset</th></tr></thead>
 <tbody>
 {{range .Rows}}<tr{{if .Best}} class="best"{{end}}><td class="num">{{.Rank}}</td><td class="label">{{.Label}}</td><td class="num">{{.Mean}}</td><td class="num">{{.CI}}</td><td class="num">{{.Resets}}</td><td class="num">{{.ResetShare}}</td></tr>
@@ -543,7 +564,7 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 </table></div>
 <p class="note">Total results are the initiative's effective service hours summed over the run ({{.HorizonText}}). A partnership reset is a partnership between two organizations that stops being active because someone holding it left.
 {{if .OneReplicate}}Each {{.Word}} was run once, so there are no confidence intervals; run more replicates before drawing conclusions.{{else}}Intervals are 95% Student t confidence intervals of the mean over {{.Replicates}} replicates.{{end}}</p>
-
+{{end}}
 {{with .Story}}<p class="story"><a href="{{.}}">Watch one run week by week</a> ({{.}}): replicate 0 of each {{$.Word}}, side by side with the same random draws, its people, ties and partnerships animated, the scheduled events on a timeline; <code>trustsim story</code> draws another replicate.</p>
 {{end}}
 <h2>Plots</h2>

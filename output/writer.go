@@ -354,6 +354,7 @@ type Rows struct {
 // in aggregate.csv).
 type drawnPoint struct {
 	cum, resets, departures []float64
+	cross, trust, active    []float64
 	series                  [][]summary
 }
 
@@ -457,6 +458,9 @@ func (w *Writer) AddRows(rows *Rows) error {
 	d.cum = append(d.cum, rows.summary.CumulativeResults)
 	d.resets = append(d.resets, float64(rows.summary.PartnershipResets))
 	d.departures = append(d.departures, float64(rows.summary.Departures))
+	d.cross = append(d.cross, rows.summary.FinalCrossOrgTrust)
+	d.trust = append(d.trust, rows.summary.FinalMeanTrust)
+	d.active = append(d.active, rows.summary.MeanActivePartnerships)
 	for i := range r.Steps {
 		w.vals = r.Steps[i].Values(w.vals[:0])
 		for k, v := range w.vals {
@@ -639,14 +643,27 @@ func (w *Writer) Close(end time.Time) (err error) {
 	if err != nil {
 		return err
 	}
+	sensTemp, err := w.writeSensitivity(ds)
+	if err != nil {
+		return err
+	}
 	if err := waitCSV(); err != nil {
 		return err
 	}
 
 	// A directory with a manifest.json holds a complete batch: take away
 	// an earlier batch's manifest before replacing its other files.
-	if err := os.Remove(filepath.Join(w.dir, manifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	earlier := true
+	if err := os.Remove(filepath.Join(w.dir, manifestName)); errors.Is(err, fs.ErrNotExist) {
+		earlier = false
+	} else if err != nil {
 		return err
+	}
+	if earlier && sensTemp == "" {
+		// The earlier batch's analysis does not belong to this one.
+		if err := os.Remove(filepath.Join(w.dir, sensitivityName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	moves := []struct{ from, to string }{
 		{w.runs.f.Name(), runsName},
@@ -654,6 +671,9 @@ func (w *Writer) Close(end time.Time) (err error) {
 		{w.agg.f.Name(), aggregateName},
 		{scenTemp, scenarioCopyName},
 		{reportTemp, reportName},
+	}
+	if sensTemp != "" {
+		moves = append(moves, struct{ from, to string }{sensTemp, sensitivityName})
 	}
 	for _, m := range moves {
 		if err := w.publish(m.from, m.to); err != nil {
@@ -687,6 +707,7 @@ func (w *Writer) dataset() (*dataset, error) {
 	for i, pd := range ds.all {
 		d := &w.drawn[i]
 		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
+		pd.crossRuns, pd.trustRuns, pd.activeRuns = d.cross, d.trust, d.active
 		for j, metric := range ds.metrics {
 			pd.series[metric] = d.series[j]
 		}
