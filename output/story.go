@@ -149,8 +149,14 @@ type storyEvent struct {
 
 // storyFrame is one week.
 type storyFrame struct {
-	// T holds id·128 + trust in hundredths for every tie.
-	T []int `json:"t"`
+	// T holds id·128 + trust in hundredths for every tie, in key frames
+	// (every storyKeyWeeks weeks from week 0); in the other weeks it is
+	// absent and D holds the changes since the week before: id·128 +
+	// trust for a tie that formed or whose trust in hundredths changed,
+	// id·128 + 127 for a tie that ended. About a third of the ties change
+	// in a week, so this keeps the file about a third of the size.
+	T []int `json:"t,omitempty"`
+	D []int `json:"d,omitempty"`
 	// P holds the strength in thousandths of each pair of Pairs so far.
 	P []int `json:"p"`
 	// V are the vacant slots; O the organizations outside the initiative.
@@ -167,6 +173,11 @@ type storyFrame struct {
 	// a caption.
 	N []string `json:"n,omitempty"`
 }
+
+// storyKeyWeeks is the interval of the key frames, which list every tie;
+// the weeks between list the changes (storyFrame.D), so that drawing any
+// week replays at most storyKeyWeeks−1 weeks of changes.
+const storyKeyWeeks = 26
 
 // storyMetrics are the metrics a story's timeline and panels show.
 var storyMetrics = []string{"results", "cumulative_results", "mean_trust", "partnership_strength", "vacancies", "departures", "arrangements_active"}
@@ -271,13 +282,21 @@ func recordLane(ctx context.Context, pt *batch.Point, seed uint64, d *storyData)
 		lane.Events = append(lane.Events, storyEvent{Step: p.Events[i].Step, Text: eventWords(&p.Events[i])})
 	}
 	tieID := map[[2]int]int{}
+	trust := map[int]int{} // tie id → trust in hundredths, last week
+	seen := map[int]bool{} // tie ids of this week
+	var order []int        // tie ids of last week, in snapshot order
 	var prev, cur sim.Snapshot
 	var changes []sim.Change
 	first := true
 	record := func(met sim.Metrics, m *sim.Model) error {
 		prev, cur = cur, prev
 		m.Snapshot(&cur)
-		f := storyFrame{M: storyValues(&met), T: []int{}, P: []int{}, V: []int{}, A: []int{}}
+		f := storyFrame{M: storyValues(&met), P: []int{}, V: []int{}, A: []int{}}
+		key := met.Step%storyKeyWeeks == 0 || first
+		if key {
+			f.T = []int{}
+		}
+		clear(seen)
 		for _, t := range cur.Ties {
 			id, ok := tieID[[2]int{t.A, t.B}]
 			if !ok {
@@ -285,8 +304,29 @@ func recordLane(ctx context.Context, pt *batch.Point, seed uint64, d *storyData)
 				tieID[[2]int{t.A, t.B}] = id
 				lane.Ties = append(lane.Ties, t.A, t.B)
 			}
-			f.T = append(f.T, id*128+int(math.Round(t.Trust*100)))
+			q := int(math.Round(t.Trust * 100))
+			seen[id] = true
+			if key {
+				f.T = append(f.T, id*128+q)
+			} else if old, ok := trust[id]; !ok || old != q {
+				f.D = append(f.D, id*128+q)
+			}
+			trust[id] = q
 		}
+		// The ties that ended, in the order of the week before.
+		live := order[:0]
+		for _, id := range order {
+			if !seen[id] {
+				delete(trust, id)
+				if !key {
+					f.D = append(f.D, id*128+127)
+				}
+			}
+		}
+		for _, t := range cur.Ties {
+			live = append(live, tieID[[2]int{t.A, t.B}])
+		}
+		order = live
 		for len(lane.Pairs) < len(cur.Partnerships) {
 			pr := cur.Partnerships[len(lane.Pairs)]
 			lane.Pairs = append(lane.Pairs, [2]int{pr.A, pr.B})

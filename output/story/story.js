@@ -97,6 +97,30 @@
   }
   const changes = D.lanes.map(changesOf);
 
+  // The ties of a lane in a week, id → trust in hundredths: from the key
+  // frame at or before the week, with the changes of the weeks after it
+  // applied (story.go, storyFrame). Playing forward applies one week.
+  const tieCache = D.lanes.map(() => ({ week: -1, ties: new Map() }));
+  function tiesAt(li, week) {
+    const c = tieCache[li], frames = D.lanes[li].frames;
+    if (c.week === week) return c.ties;
+    let from = week;
+    while (!frames[from].t) from--;
+    if (c.week < from || c.week > week) {
+      c.ties = new Map();
+      for (const v of frames[from].t) c.ties.set(v >> 7, v & 127);
+      c.week = from;
+    }
+    for (let w = c.week + 1; w <= week; w++) {
+      for (const v of frames[w].d || []) {
+        if ((v & 127) === 127) c.ties.delete(v >> 7);
+        else c.ties.set(v >> 7, v & 127);
+      }
+    }
+    c.week = week;
+    return c.ties;
+  }
+
   const view = { week: 0, playing: false, lanes: [0, D.lanes.length - 1], speed: 10 }; // the first and the last point: for a sweep, its ends
   const canvases = [$("lane0"), $("lane1")];
   const geo = layout(canvases[0].width, canvases[0].height);
@@ -143,8 +167,8 @@
     const paths = [[], []];
     for (let s = 0; s < 10; s++) { paths[0].push(new Path2D()); paths[1].push(new Path2D()); }
     let nTies = 0;
-    for (const v of f.t) {
-      const id = v >> 7, q = v & 127;
+    const ties = tiesAt(li, view.week);
+    for (const [id, q] of ties) {
       if (q < 3) continue;
       const a = lane.ties[2 * id], b = lane.ties[2 * id + 1];
       const p = paths[orgOf[a] === orgOf[b] ? 0 : 1][Math.min(9, Math.floor(q / 10))];
@@ -188,7 +212,7 @@
       Math.round(m[metric("cumulative_results")]).toLocaleString("en") + " · mean partnership strength " +
       m[metric("partnership_strength")].toFixed(3) + " · mean trust " + m[metric("mean_trust")].toFixed(2) +
       " · vacancies " + m[metric("vacancies")] + " · arrangements in force " + m[metric("arrangements_active")];
-    return { label: lane.label, bands, present, vacant: f.v.length, ties: f.t.length, drawnTies: nTies, successors, departed: gone.size,
+    return { label: lane.label, bands, present, vacant: f.v.length, ties: ties.size, drawnTies: nTies, successors, departed: gone.size,
       results: m[metric("results")], arrangements: f.a };
   }
 
@@ -270,6 +294,7 @@
 
   let lastState = null;
   let loadMs = null;
+  const renders = { n: 0, ms: 0, max: 0 };
   function render() {
     const t0 = performance.now();
     $("scrub").value = view.week;
@@ -281,7 +306,9 @@
     // navigation to the end of the first drawing, and the last drawing's.
     const t1 = performance.now();
     if (loadMs === null) loadMs = t1;
-    lastState = { week: view.week, playing: view.playing, lanes: st, loadMs: Math.round(loadMs), renderMs: +(t1 - t0).toFixed(2) };
+    renders.n++; renders.ms += t1 - t0; renders.max = Math.max(renders.max, t1 - t0);
+    lastState = { week: view.week, playing: view.playing, lanes: st, loadMs: Math.round(loadMs), renderMs: +(t1 - t0).toFixed(2),
+      meanRenderMs: +(renders.ms / renders.n).toFixed(2), maxRenderMs: +renders.max.toFixed(2) };
     $("state").textContent = JSON.stringify(lastState);
   }
   window.storyState = () => lastState;
