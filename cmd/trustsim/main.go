@@ -6,6 +6,7 @@
 // Usage:
 //
 //	trustsim run [SCENARIO] [flags]   run a scenario (default: "default")
+//	trustsim story [SCENARIO] [flags] write story.html (one run animated) and network snapshots
 //	trustsim plan [SCENARIO] [flags]  size a batch: runs, time, memory, shards
 //	trustsim merge SHARD_DIR...       merge the shards of a batch run on a cluster
 //	trustsim validate FILE...         check scenario files
