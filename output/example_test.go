@@ -46,6 +46,7 @@ func ExampleCreate() {
 		fmt.Println(filepath.Base(f))
 	}
 	// Output:
+	// .trustsim-batch
 	// aggregate.csv
 	// manifest.json
 	// plots

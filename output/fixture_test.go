@@ -238,7 +238,7 @@ func sharedBatch(t testing.TB, f fixture) string {
 func copyDir(t testing.TB, src string) string {
 	t.Helper()
 	dst := t.TempDir()
-	for _, n := range listDir(t, src) {
+	for _, n := range append(listDir(t, src), MarkerName) {
 		from, to := filepath.Join(src, n), filepath.Join(dst, n)
 		if st, err := os.Stat(from); err != nil {
 			t.Fatal(err)
@@ -362,6 +362,9 @@ func listDir(t testing.TB, dir string) []string {
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if path == filepath.Join(dir, MarkerName) || path == filepath.Join(dir, LockName) {
+			return nil // bookkeeping, not an output or a temporary file
 		}
 		if path != dir {
 			rel, _ := filepath.Rel(dir, path)

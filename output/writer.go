@@ -131,8 +131,11 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 			return nil, fmt.Errorf("output: plot request %d: %w", i, err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
+	// Only a directory trustsim owns is written (docs/OUTPUTS.md,
+	// "Folders trustsim owns"); callers claim it first (ClaimDir) so
+	// that a refusal comes before any run.
+	if err := MarkOwned(dir); err != nil {
+		return nil, err
 	}
 	if err := removeStale(dir); err != nil {
 		return nil, fmt.Errorf("output: create %s: %w", dir, err)
@@ -194,6 +197,7 @@ var stalePatterns = []string{
 	"." + reportName + ".*.tmp",
 	"." + plotsName + ".*.tmp",
 	"." + plotsName + ".old",
+	MarkerName + ".*.tmp",
 }
 
 // removeStale removes from dir the leftovers of an earlier process that
@@ -686,6 +690,9 @@ func (w *Writer) Close(end time.Time) (err error) {
 	if err := w.publish(manTemp, manifestName); err != nil {
 		return err
 	}
+	if err := recordPublished(w.dir, []string{runsName, seriesName, aggregateName, scenarioCopyName, reportName, plotsName, manifestName}); err != nil {
+		return fmt.Errorf("record the files in %s: %w", MarkerName, err)
+	}
 	syncDir(w.dir)
 	w.done = true
 	return nil
@@ -889,6 +896,9 @@ func Redraw(dir string) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := CheckOwned(dir); err != nil {
+		return err
+	}
 	ds, err := loadFiles(man, filepath.Join(dir, runsName), filepath.Join(dir, aggregateName))
 	if err != nil {
 		return err
@@ -906,6 +916,9 @@ func Redraw(dir string) (err error) {
 	if err := w.publish(reportTemp, reportName); err != nil {
 		w.abort()
 		return err
+	}
+	if err := recordPublished(dir, []string{plotsName, reportName}); err != nil {
+		return fmt.Errorf("record the files in %s: %w", MarkerName, err)
 	}
 	syncDir(dir)
 	return nil

@@ -207,21 +207,40 @@ func TestRedrawReproducesPlots(t *testing.T) {
 	}
 }
 
-// TestRedrawOverPlots redraws a directory whose plots/ exists, with a
-// stray file in it: plots/ is replaced as a whole.
+// TestRedrawOverPlots redraws a directory whose plots/ exists: plots/ is
+// replaced as a whole when every file in it is trustsim's (listed in the
+// marker, as an earlier batch's plot is), and not at all when one is not.
 func TestRedrawOverPlots(t *testing.T) {
 	t.Parallel()
 	dir := copyDir(t, sharedBatch(t, single))
 	want := readFile(t, filepath.Join(dir, plotsName, "timeseries_results.png"))
-	stray := filepath.Join(dir, plotsName, "old.png")
-	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
+	mine := filepath.Join(dir, plotsName, "my-figure.png")
+	if err := os.WriteFile(mine, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Redraw(dir); !errors.Is(err, ErrNotOwned) && (err == nil || !strings.Contains(err.Error(), `"plots/my-figure.png"`)) {
+		t.Fatalf("Redraw over a plot trustsim did not write = %v, want a refusal naming it", err)
+	}
+	if got := readFile(t, mine); string(got) != "mine" {
+		t.Fatalf("the user's plot became %q", got)
+	}
+	// An old plot of trustsim's (listed in the marker) is replaced.
+	listed, _, err := readMarker(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"plots/my-figure.png"}
+	for f := range listed {
+		files = append(files, f)
+	}
+	if err := writeMarker(dir, files); err != nil {
 		t.Fatal(err)
 	}
 	if err := Redraw(dir); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stray plot survived: %v", err)
+	if _, err := os.Stat(mine); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an earlier batch's plot survived: %v", err)
 	}
 	if !bytes.Equal(readFile(t, filepath.Join(dir, plotsName, "timeseries_results.png")), want) {
 		t.Error("redrawn timeseries_results.png differs")
@@ -513,6 +532,10 @@ func TestCreateRemovesStaleTemporaries(t *testing.T) {
 	kept := []string{
 		"notes.txt", ".runs.csv.bak", "runs.csv.1.tmp", ".other.csv.1.tmp",
 		".partial/run-0.json", ".shard.tar.gz.1.tmp", "plots/results.png",
+	}
+	// A directory trustsim wrote before: plots/results.png is its.
+	if err := writeMarker(dir, []string{"plots/results.png"}); err != nil {
+		t.Fatal(err)
 	}
 	for _, name := range append(slices.Clone(stale), kept...) {
 		path := filepath.Join(dir, name)

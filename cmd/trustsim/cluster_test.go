@@ -61,6 +61,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		childMain() // the test binary as trustsim in another process
+	}
 	code := m.Run()
 	if wholeDir != "" {
 		os.RemoveAll(filepath.Dir(wholeDir))

@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -47,6 +48,10 @@ const (
 	// exitUsage: bad usage (unknown command or flag, wrong arguments) or
 	// bad input (an invalid scenario or override). Nothing was written.
 	exitUsage = 2
+	// exitBusy: another trustsim process is writing the output
+	// directory (it holds the directory's lock); nothing was written.
+	// Run again once it has finished.
+	exitBusy = 3
 	// exitInterrupted: SIGINT or SIGTERM stopped a batch; its finished
 	// runs are checkpointed and `--resume` continues it.
 	exitInterrupted = 130
@@ -54,23 +59,33 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	a := newApp(os.Stdout, os.Stderr)
 	go func() {
 		// After the first signal, restore the default handling so that
 		// a second Ctrl-C stops trustsim at once.
 		<-ctx.Done()
 		stop()
+		a.answerInterrupt()
 	}()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := a.main(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
 
-// run executes the trustsim command line args (without the program name)
-// and returns the exit status. Only what the user asked for goes to
-// stdout; progress, warnings and errors go to stderr.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := newApp(stdout, stderr)
-	return a.main(ctx, args)
+// answerInterrupt ends the process after the first SIGINT or SIGTERM
+// unless a stage that stops cleanly on its own (a batch's runs, which
+// keep every finished run for --resume, or a merge) is under way: every
+// other stage (reading a scenario, drawing plots, writing files) leaves
+// nothing a later run cannot clean up, so it is not waited for. A stage
+// that handles the signal keeps the process until the command returns.
+func (a *app) answerInterrupt() {
+	for {
+		if !a.handlesInterrupt.Load() {
+			fmt.Fprintln(a.stderr, "trustsim: interrupted")
+			os.Exit(exitInterrupted)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // app is one invocation of trustsim: its output streams and the few
@@ -89,6 +104,12 @@ type app struct {
 	// getenv reads the environment (the shard of a Slurm array task or a
 	// Kubernetes Indexed Job); tests replace it.
 	getenv func(string) string
+	// onClaimed, if set, is called once `run` holds its output
+	// directory, before any run; tests use it to hold the lock.
+	onClaimed func()
+	// handlesInterrupt is true while a stage that stops cleanly on
+	// SIGINT or SIGTERM runs (answerInterrupt).
+	handlesInterrupt atomic.Bool
 }
 
 func newApp(stdout, stderr io.Writer) *app {
@@ -192,6 +213,7 @@ func (a *app) report(err error) int {
 		list     scenarios.ErrorList
 		input    *inputError
 		problems *problemsError
+		busy     *busyError
 	)
 	switch {
 	case err == nil:
@@ -219,6 +241,9 @@ func (a *app) report(err error) int {
 			fmt.Fprintf(a.stderr, "  %s\n", l)
 		}
 		return exitUsage
+	case errors.As(err, &busy):
+		fmt.Fprintf(a.stderr, "trustsim: %v\n", err)
+		return exitBusy
 	case errors.As(err, &input):
 		fmt.Fprintf(a.stderr, "trustsim: %v\n", err)
 		return exitUsage

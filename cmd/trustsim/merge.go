@@ -139,6 +139,12 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 	}
 
+	claim, err := a.claim(out)
+	if err != nil {
+		return err
+	}
+	defer claim.Release()
+
 	var start time.Time
 	workers := 0
 	for _, sh := range shards {
@@ -184,6 +190,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	}
+	a.handlesInterrupt.Store(true)
 	for _, sh := range shards {
 		if err = batch.ReplayShard(sh.Dir, sh.Manifest, plan, add); err != nil {
 			break
@@ -202,6 +209,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 		return err
 	}
+	a.handlesInterrupt.Store(false)
 	if err := w.Close(a.now()); err != nil {
 		return err // output's errors name out
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -32,8 +33,19 @@ Example:
 				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 					return &inputError{fmt.Errorf("%s is not a batch's output directory", dir)}
 				}
+				if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+					return &inputError{fmt.Errorf("%s is not a batch's output directory (it has no manifest.json)", dir)}
+				}
+				claim, err := a.claim(dir)
+				if err != nil {
+					return err
+				}
+				defer claim.Release()
 				// Redraw's errors name dir already.
 				if err := output.Redraw(dir); err != nil {
+					if errors.Is(err, output.ErrNotOwned) {
+						return &inputError{err}
+					}
 					if errors.Is(err, fs.ErrNotExist) {
 						return &inputError{err}
 					}

@@ -25,6 +25,7 @@ type runFlags struct {
 	workers int
 	quiet   bool
 	resume  bool
+	replace bool
 	shard   string
 	shards  int
 }
@@ -62,7 +63,15 @@ runs "default"), on all CPUs, and writes into the output directory:
   manifest.json   scenario, seeds, parameters and program version
   plots/          PNG and SVG plots, and report.html
 They appear only when the batch has finished, replacing those of an
-earlier batch in the same directory.
+earlier run of the same batch in the same directory.
+
+trustsim writes only into a directory that is new, empty or its own
+(marked by .trustsim-batch), and never replaces a file it did not write:
+anything else is refused before any run (exit status 2). A directory
+holding the finished batch of another scenario or other settings is
+refused too, unless --replace. While it writes, trustsim holds the
+directory's lock: a second trustsim writing there is refused at once
+(exit status 3). docs/OUTPUTS.md, "Folders trustsim owns".
 
 --workers N (default: the number of CPUs) is how many goroutines, so at
 most how many CPUs, do the work: N runs execute at once, one goroutine
@@ -115,6 +124,7 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 	f.declare(fs)
 	fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
 	fs.BoolVar(&f.resume, "resume", false, "continue an interrupted batch (or shard) in the output directory")
+	fs.BoolVar(&f.replace, "replace", false, "replace the finished batch of another scenario or other settings in the output directory")
 	fs.StringVar(&f.shard, "shard", "", "run only shard `I/N` of the batch (I from 0) into DIR/shards/; \"none\" ignores the environment")
 	fs.IntVar(&f.shards, "shards", 0, "number of shards `N` when the index comes from the environment (default: TRUSTSIM_SHARDS)")
 	return f
@@ -157,8 +167,21 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 			batchDir: dir, version: version, fingerprint: fingerprint, command: command,
 		})
 	}
+	// One writer per directory, and only a directory trustsim owns: both
+	// are settled before anything else is written.
+	claim, err := a.claim(dir)
+	if err != nil {
+		return err
+	}
+	defer claim.Release()
 	if err := batch.CheckPartial(dir, fingerprint, f.resume); err != nil {
 		return &inputError{err}
+	}
+	if err := checkSameBatch(dir, s.Name, s.Source, f.canonicalFlags(), f.replace); err != nil {
+		return err
+	}
+	if a.onClaimed != nil {
+		a.onClaimed()
 	}
 
 	w, err := output.Create(dir, plan, output.Meta{
@@ -183,6 +206,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	opt, finish := f.options(a)
+	a.handlesInterrupt.Store(true)
 	err = batch.ExecutePrepared(ctx, dir, plan, fingerprint, opt, w.Format, w.AddRows)
 	finish()
 	if err != nil {
@@ -191,6 +215,7 @@ func (f *runFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 		return f.failed(ctx, a, err, dir, total)
 	}
+	a.handlesInterrupt.Store(false)
 	if err := w.Close(a.now()); err != nil {
 		return err // output's errors name dir
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trustsim/trustsim/batch"
+	"github.com/trustsim/trustsim/output"
 	"github.com/trustsim/trustsim/scenarios"
 )
 
@@ -187,6 +188,18 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 	fmt.Fprintf(a.stderr, "trustsim: %s: shard %s (%s): %s on %d worker%s → %s\n",
 		j.plan.Scenario, j.shard, j.why, runs, f.workers, plural(f.workers), dir)
 
+	// The batch directory is trustsim's (shards write into it in
+	// parallel, so it is marked, not locked); the shard's directory is
+	// this process's alone.
+	if err := ownershipError(output.MarkOwned(j.batchDir)); err != nil {
+		return err
+	}
+	claim, err := a.claim(dir)
+	if err != nil {
+		return err
+	}
+	defer claim.Release()
+
 	fp := batch.ShardFingerprint(j.fingerprint, j.shard)
 	if f.resume && !batch.HasPartial(dir) {
 		if m, err := batch.ReadShardManifest(dir); err == nil && m.Fingerprint == j.fingerprint && m.Shard() == j.shard {
@@ -230,6 +243,7 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		return err // CreateShard's errors name dir
 	}
 	opt, finish := f.options(a)
+	a.handlesInterrupt.Store(true)
 	err = batch.ExecuteShardPrepared(ctx, dir, j.plan, j.shard, j.fingerprint, opt, w.Prepare, w.AddPrepared)
 	finish()
 	if err != nil {
@@ -238,6 +252,7 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		}
 		return f.failed(ctx, a, err, dir, end-first)
 	}
+	a.handlesInterrupt.Store(false)
 	if err := w.Close(a.now()); err != nil {
 		return err
 	}
