@@ -84,7 +84,7 @@ func WriteNetwork(ctx context.Context, dir string, plan *batch.Plan, runs []int,
 		return err
 	}
 	ok = true
-	return nil
+	return recordPublished(dir, []string{NetworkName})
 }
 
 // checkOwnNetwork refuses to replace a folder that holds anything

@@ -37,7 +37,7 @@ var ErrNotOwned = errors.New("not a trustsim output directory")
 // of these names that the marker does not list is the user's, and a
 // batch that would replace it is refused. Add a name here when a new
 // output file is published.
-var publishedNames = []string{runsName, seriesName, aggregateName, manifestName, scenarioCopyName, reportName, plotsName}
+var publishedNames = []string{runsName, seriesName, aggregateName, manifestName, scenarioCopyName, reportName, plotsName, StoryName, NetworkName}
 
 // Claim is an output directory that trustsim owns and whose lock this
 // process holds (unless made by MarkOwned). Release it when done.
@@ -315,14 +315,15 @@ func recordPublished(dir string, published []string) error {
 	if err != nil {
 		return err
 	}
+	replotted := slices.Contains(published, plotsName)
 	var files []string
 	for f := range listed {
-		if !strings.HasPrefix(f, plotsName+"/") {
+		if !replotted || !strings.HasPrefix(f, plotsName+"/") {
 			files = append(files, f)
 		}
 	}
 	files = append(files, published...)
-	if slices.Contains(published, plotsName) {
+	if replotted {
 		entries, err := os.ReadDir(filepath.Join(dir, plotsName))
 		if err != nil {
 			return err

@@ -122,3 +122,35 @@ func TestClaimDir(t *testing.T) {
 	}
 	c2.Release()
 }
+
+// TestRecordPublished: publishing plots/ replaces the listed plots by
+// those now in plots/; publishing anything else keeps them listed.
+func TestRecordPublished(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, plotsName), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, plotsName, "new.png"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMarker(dir, []string{runsName, plotsName, "plots/old.png"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := recordPublished(dir, []string{StoryName}); err != nil {
+		t.Fatal(err)
+	}
+	listed, _, _ := readMarker(dir)
+	for _, f := range []string{runsName, "plots/old.png", StoryName} {
+		if !listed[f] {
+			t.Errorf("after recording %s the marker does not list %s: %v", StoryName, f, listed)
+		}
+	}
+	if err := recordPublished(dir, []string{plotsName, reportName}); err != nil {
+		t.Fatal(err)
+	}
+	listed, _, _ = readMarker(dir)
+	if listed["plots/old.png"] || !listed["plots/new.png"] || !listed[StoryName] || !listed[reportName] {
+		t.Errorf("after recording plots/ the marker lists %v", listed)
+	}
+}

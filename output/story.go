@@ -483,7 +483,10 @@ func (s *Story) WriteStory(dir string) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(dir, StoryName)
-	return path, writeAtomic(path, page)
+	if err := writeAtomic(path, page); err != nil {
+		return "", err
+	}
+	return path, recordPublished(dir, []string{StoryName})
 }
 
 // writeAtomic writes data to path through a temporary file in the same

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -106,9 +105,11 @@ func (f *storyFlags) exec(ctx context.Context, a *app, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("out", dirName(s, arg))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	claim, err := a.claim(dir)
+	if err != nil {
 		return err
 	}
+	defer claim.Release()
 	workers := f.workers
 	if workers < 1 {
 		workers = len(points)
