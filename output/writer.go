@@ -126,6 +126,13 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 				i, len(plan.Points[i].Swept), len(plan.Swept))
 		}
 	}
+	for i := range plan.Points {
+		// Scenarios refuse such names (scenarios.FormulaStart); a plan
+		// made otherwise must not put a formula into a CSV cell either.
+		if st := plan.Points[i].Strategy; st != "" && strings.ContainsAny(st[:1], "=+-@") {
+			return nil, fmt.Errorf("output: point %d: strategy %q starts with %q, which a spreadsheet reads as a formula", i, st, st[:1])
+		}
+	}
 	for i, r := range plan.Plots {
 		if err := checkPlot(r.Kind, r.Metric); err != nil {
 			return nil, fmt.Errorf("output: plot request %d: %w", i, err)
@@ -198,6 +205,8 @@ var stalePatterns = []string{
 	"." + plotsName + ".*.tmp",
 	"." + plotsName + ".old",
 	MarkerName + ".*.tmp",
+	"." + StoryName + ".*.tmp",
+	"." + NetworkName + ".*.tmp",
 }
 
 // removeStale removes from dir the leftovers of an earlier process that

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"embed"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -59,20 +61,34 @@ func Source(name string) ([]byte, error) {
 	return src, nil
 }
 
+// MaxFileSize is the largest scenario file Load reads, 4 MiB
+// (docs/SCENARIOS.md): the bundled scenarios are a few kB, and a cap keeps
+// a wrong file (a log, a device) from filling memory.
+const MaxFileSize = 4 << 20
+
 // Load reads the scenario arg names: a file path, or the name of a bundled
 // scenario ("" is "default"). An existing file wins over a bundled
-// scenario of the same name. Problems, a missing file included, come back
-// as an ErrorList.
+// scenario of the same name. Only a regular file of at most MaxFileSize
+// bytes is read: a directory, a named pipe or a device is refused without
+// being opened. Problems, a missing file included, come back as an
+// ErrorList.
 func Load(arg string) (*Scenario, error) {
 	if arg == "" {
 		arg = "default"
 	}
-	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
-		src, err := os.ReadFile(arg)
-		if err != nil {
-			return nil, ErrorList{{File: arg, Problem: "cannot read the file: " + unwrapPath(err), Allowed: "name a readable scenario file"}}
+	fi, err := os.Stat(arg)
+	switch {
+	case err == nil && fi.IsDir() && isBundled(arg):
+		// A directory named like a bundled scenario (say, an output
+		// directory) does not hide it.
+	case err == nil:
+		src, ferr := readScenarioFile(arg, fi)
+		if ferr != nil {
+			return nil, ErrorList{ferr}
 		}
 		return Parse(arg, src)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, ErrorList{{File: arg, Problem: "cannot read the file: " + unwrapPath(err), Allowed: "name a readable scenario file"}}
 	}
 	if src, err := Source(arg); err == nil {
 		return Parse(path.Join("bundled", arg+".toml"), src)
@@ -82,6 +98,64 @@ func Load(arg string) (*Scenario, error) {
 		allowed = allowedList(arg, bundledNames()) + "; or name a scenario file"
 	}
 	return nil, ErrorList{{File: arg, Problem: "no such file or bundled scenario", Allowed: allowed}}
+}
+
+func isBundled(name string) bool {
+	_, err := Source(name)
+	return err == nil
+}
+
+// readScenarioFile reads the file name, which os.Stat described as fi, if
+// it is a regular file of at most MaxFileSize bytes.
+func readScenarioFile(name string, fi fs.FileInfo) ([]byte, *Error) {
+	const allowed = "name a scenario file (TOML text)"
+	tooLarge := func(size string) *Error {
+		return &Error{File: name, Problem: "the file is " + size + ", larger than a scenario file may be",
+			Allowed: fmt.Sprintf("at most %d bytes (4 MiB)", MaxFileSize)}
+	}
+	if p := notRegular(fi.Mode()); p != "" {
+		return nil, &Error{File: name, Problem: p, Allowed: allowed}
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, tooLarge(fmt.Sprintf("%d bytes", fi.Size()))
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, &Error{File: name, Problem: "cannot read the file: " + unwrapPath(err), Allowed: "name a readable scenario file"}
+	}
+	defer f.Close()
+	// The path may have been replaced since os.Stat: check what was opened.
+	if fi, err := f.Stat(); err == nil {
+		if p := notRegular(fi.Mode()); p != "" {
+			return nil, &Error{File: name, Problem: p, Allowed: allowed}
+		}
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &Error{File: name, Problem: "cannot read the file: " + unwrapPath(err), Allowed: "name a readable scenario file"}
+	}
+	if len(src) > MaxFileSize {
+		return nil, tooLarge(fmt.Sprintf("more than %d bytes", MaxFileSize))
+	}
+	return src, nil
+}
+
+// notRegular says what a file of mode m is when it is not a regular file,
+// and "" when it is one.
+func notRegular(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return ""
+	case m.IsDir():
+		return "is a directory, not a scenario file"
+	case m&fs.ModeNamedPipe != 0:
+		return "is a named pipe (FIFO), not a regular file"
+	case m&fs.ModeSocket != 0:
+		return "is a socket, not a regular file"
+	case m&fs.ModeDevice != 0:
+		return "is a device, not a regular file"
+	}
+	return "is not a regular file"
 }
 
 // unwrapPath drops the path an *fs.PathError repeats.

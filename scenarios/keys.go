@@ -109,7 +109,7 @@ var (
 		{"value", "any", "required for set", "a value of that parameter", "its new value"},
 	}}
 	strategyKeys = section{"[[strategy]]", []keyDoc{
-		{"name", "string", "required", "unique, at most 100 characters", "names the strategy in outputs and plots"},
+		{"name", "string", "required", "unique, at most 100 characters, not starting with =, +, - or @", "names the strategy in outputs and plots"},
 		{"description", "string", `""`, "any text", "what the strategy stands for"},
 	}}
 	plotKeys = section{"[[plot]]", []keyDoc{
@@ -160,3 +160,10 @@ func (s *section) has(k string) bool {
 	}
 	return false
 }
+
+// FormulaStart are the characters a strategy name may not start with: a
+// spreadsheet reads a cell that starts with one of them as a formula
+// (=HYPERLINK(...) in runs.csv would run when the file is opened), so
+// names that go into the CSV files are refused at validation
+// (docs/OUTPUTS.md, Conventions).
+const FormulaStart = "=+-@"

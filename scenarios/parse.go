@@ -1,11 +1,13 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,7 +120,10 @@ var (
 // Every problem found is returned together, as an ErrorList sorted by
 // position; the scenario is nil then.
 func Parse(filename string, src []byte) (*Scenario, error) {
-	root, perr := parseTree(filename, src)
+	// A UTF-8 byte-order mark, which some editors write, is not TOML; it
+	// is skipped (Source keeps it), and columns on line 1 count from
+	// after it, as the editor shows them.
+	root, perr := parseTree(filename, bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))
 	if perr != nil {
 		return nil, ErrorList{perr}
 	}
@@ -442,6 +447,11 @@ func (d *decoder) need(t *node, path, k, what string) *node {
 // table with from/to/step keys is a sweep range, not more names.
 func (d *decoder) flatten(prefix string, n *node, out []assign, ranges bool) []assign {
 	if n.kind == vTable && !(ranges && isRange(n)) {
+		if len(n.keys) == 0 && prefix != "" {
+			// An empty table sets nothing: kept as a setting so that it
+			// is reported, as an unknown name or as empty (apply1).
+			return append(out, assign{name: prefix, kind: vTable, key: n.key, at: n.at, node: n})
+		}
 		for _, k := range n.keys {
 			name := k
 			if prefix != "" {
@@ -568,6 +578,22 @@ func (d *decoder) applyParam(a assign, orgAt map[string]int) {
 
 func (d *decoder) apply1(p *sim.Params, a assign, record bool) bool {
 	specs := matching(p, a.name)
+	if isEmptyTable(a.node) {
+		secs := sections(p)
+		if len(specs) == 0 && !slices.Contains(secs, a.name) {
+			if a.top {
+				secs = append(secs, topKeys.names()...)
+			}
+			hint := "see docs/SCENARIOS.md for the sections and parameter names"
+			if g := sim.Suggest(a.name, secs); g != "" {
+				hint = "did you mean " + strconv.Quote(g) + "?"
+			}
+			d.errorf(a.key, a.name, hint, "unknown section (an empty table)")
+			return false
+		}
+		d.errorf(a.key, a.name, "give it settings, or remove it", "empty table: it sets nothing")
+		return false
+	}
 	if len(specs) == 0 {
 		d.unknownParam(p, a.key, a.name, a.top)
 		return false
@@ -587,6 +613,26 @@ func (d *decoder) apply1(p *sim.Params, a assign, record bool) bool {
 	}
 	return true
 }
+
+// sections are the dotted prefixes of p's parameter names ("policy",
+// "org.backbone", ...): the tables a file may write them in.
+func sections(p *sim.Params) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range p.Names() {
+		for i := range len(n) {
+			if n[i] == '.' && !seen[n[:i]] {
+				seen[n[:i]] = true
+				out = append(out, n[:i])
+			}
+		}
+	}
+	return out
+}
+
+// isEmptyTable reports whether n is a table without keys ({} or a
+// [header] with nothing under it).
+func isEmptyTable(n *node) bool { return n != nil && n.kind == vTable && len(n.keys) == 0 }
 
 func kindName(k vkind) string { return (&node{kind: k}).describe() }
 
@@ -983,6 +1029,12 @@ func (d *decoder) strategies(n *node) {
 				case v == "" || len(v) > maxNameLength || strings.ContainsAny(v, "\n\r\t"):
 					d.errorf(nn.at, path+".name", strategyKeys.Keys[0].Allowed+", on one line", "%q is not a valid strategy name", v)
 					ok = false
+				case strings.ContainsAny(v[:1], FormulaStart):
+					// The name is a cell of runs.csv and aggregate.csv,
+					// and a spreadsheet would run it as a formula.
+					d.errorf(nn.at, path+".name", strategyKeys.Keys[0].Allowed+" (a spreadsheet opening runs.csv would read it as a formula)",
+						"%s is not a valid strategy name", Quote(v))
+					ok = false
 				}
 				first[v] = nn.at
 				st.name = v
@@ -1043,6 +1095,10 @@ func (d *decoder) sweeps(n *node) {
 		return
 	}
 	d.s.sweepAt = n.key
+	if len(n.keys) == 0 {
+		d.errorf(n.key, "sweep", `add "dotted.name" = [values] lines, or remove [sweep]`, "empty table: it sweeps nothing")
+		return
+	}
 	// Names are compared by the parameters they address, so that
 	// "org.*.annual_turnover.staff" and "org.parent_ed.annual_turnover"
 	// are seen to share org.parent_ed.annual_turnover.staff.
@@ -1248,7 +1304,7 @@ func (d *decoder) rangeValues(a assign) ([]assign, bool) {
 	}
 	count := math.Floor((to-from)/step+1e-9) + 1
 	if count > maxSweepValues {
-		d.errorf(t.at, a.name, fmt.Sprintf("at most %d values", maxSweepValues), "the range has %.0f values", count)
+		d.errorf(t.at, a.name, fmt.Sprintf("at most %d values", maxSweepValues), "the range has %s values", countText(count))
 		return nil, false
 	}
 	var out []assign

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -431,7 +432,14 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 	return false
 }
 
-func countText(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }
+// countText formats a count for a message: whole, and with an exponent
+// from 1e21 on (a range of 1e308 values is not written in 309 digits).
+func countText(x float64) string {
+	if math.Abs(x) >= 1e21 {
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
 
 // bytesText formats a byte count in binary units, e.g. "1.5 GiB".
 func bytesText(b float64) string { return batch.FormatBytes(b) }

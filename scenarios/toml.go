@@ -7,12 +7,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// pos is a position in a scenario file: 1-based line and byte column.
+// pos is a position in a scenario file: 1-based line and column, the
+// column counted in characters (a UTF-8 "é" is one column, as an editor
+// shows it).
 type pos struct{ line, col int }
 
 // vkind is the kind of a value in the document tree.
@@ -129,7 +132,16 @@ func (tb *treeBuilder) pos(offset int) pos {
 	if i < 0 {
 		i = 0
 	}
-	return pos{line: i + 1, col: offset - tb.lines[i] + 1}
+	offset = min(max(offset, tb.lines[i]), len(tb.data))
+	return pos{line: i + 1, col: utf8.RuneCount(tb.data[tb.lines[i]:offset]) + 1}
+}
+
+// byteOffset is the offset of the 1-based line and byte column.
+func (tb *treeBuilder) byteOffset(line, col int) int {
+	if line < 1 || line > len(tb.lines) {
+		return -1
+	}
+	return tb.lines[line-1] + col - 1
 }
 
 func (tb *treeBuilder) rangePos(r unstable.Range) pos { return tb.pos(int(r.Offset)) }
@@ -214,15 +226,37 @@ func parseTree(file string, src []byte) (root *node, err *Error) {
 func (tb *treeBuilder) decodeError(err error) *Error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
-		line, col := de.Position()
-		if line < 1 {
-			line, col = 1, 1
+		line, col := de.Position() // col counts bytes
+		at := pos{1, 1}
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if off := tb.byteOffset(line, col); off >= 0 && off <= len(tb.data) {
+			at = tb.pos(off)
+			msg = tb.characterAt(off, msg)
 		}
-		e := tb.fail(pos{line, col}, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+		e := tb.fail(at, "%s", msg)
 		e.Name = strings.Join(de.Key(), ".")
 		return e
 	}
 	return tb.fail(pos{1, 1}, "%s", strings.TrimPrefix(err.Error(), "toml: "))
+}
+
+// characterAt rewrites the parser's description of the character at
+// offset: it names the byte there (U+00C3 'Ã' for the first byte of
+// "é"), so it is replaced by the character the bytes encode, or by the
+// byte in hex when they are not UTF-8.
+func (tb *treeBuilder) characterAt(off int, msg string) string {
+	if off >= len(tb.data) || tb.data[off] < utf8.RuneSelf {
+		return msg
+	}
+	asByte := fmt.Sprintf("%U %q", rune(tb.data[off]), rune(tb.data[off]))
+	if !strings.Contains(msg, asByte) {
+		return msg
+	}
+	r, size := utf8.DecodeRune(tb.data[off:])
+	if r == utf8.RuneError && size <= 1 {
+		return strings.Replace(msg, asByte, fmt.Sprintf("byte 0x%02X, which is not UTF-8 text", tb.data[off]), 1)
+	}
+	return strings.Replace(msg, asByte, fmt.Sprintf("%U %q", r, r), 1)
 }
 
 func (tb *treeBuilder) keyParts(it unstable.Iterator) (parts []string, ats []pos) {

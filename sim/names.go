@@ -429,7 +429,15 @@ func describe(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+// fmtNum formats x for a message: plain decimals, except that a number
+// of 1e21 or more, or below 1e-6, in magnitude is written with an
+// exponent (1e+308, not 309 digits).
+func fmtNum(x float64) string {
+	if a := math.Abs(x); a != 0 && (a >= 1e21 || a < 1e-6) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
 
 func quoteAll(ss []string) []string {
 	q := make([]string, len(ss))
@@ -445,6 +453,12 @@ func quoteAll(ss []string) []string {
 func Suggest(name string, candidates []string) string {
 	best, bestD := "", len(name)/2+2
 	for _, c := range candidates {
+		// The distance is at least the difference in length: a
+		// candidate that differs by bestD or more cannot win, and
+		// skipping it bounds the cost for a long name (a 1 MB key).
+		if diff := len(name) - len(c); diff >= bestD || -diff >= bestD {
+			continue
+		}
 		if d := editDistance(name, c); d < bestD {
 			best, bestD = c, d
 		}

@@ -75,8 +75,11 @@ Examples:
   trustsim run my.toml --set policy.relationship_share=0.1 --replicates 20
   trustsim plan my.toml --target 1h     shards for a cluster (docs/CLUSTER.md)
 
-Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input,
-130 interrupted. Run 'trustsim help COMMAND' for a command's flags.
+Exit status: 0 success; 1 runtime or resource failure (a file could not
+be written, a full disk); 2 bad usage or bad input (nothing written);
+3 the output directory is being written by another trustsim; 70 internal
+error (a bug); 130 interrupted (--resume continues). Run 'trustsim help
+COMMAND' for a command's flags.
 `)
 }
 

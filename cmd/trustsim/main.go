@@ -15,9 +15,12 @@
 //	trustsim version                  print version information
 //	trustsim help [COMMAND]           show help
 //
-// Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input,
-// 130 interrupted (the finished runs are kept; `trustsim run ... --resume`
-// continues the batch).
+// Exit status: 0 success; 1 runtime or resource failure (a file could
+// not be written, a full disk); 2 bad usage or bad input (nothing was
+// written); 3 the output directory is being written by another trustsim
+// process; 70 an internal error (a bug: please report it); 130
+// interrupted (the finished runs are kept; `trustsim run ... --resume`
+// continues the batch). README.md, "Exit status", says more.
 package main
 
 import (
@@ -27,6 +30,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -52,6 +56,9 @@ const (
 	// directory (it holds the directory's lock); nothing was written.
 	// Run again once it has finished.
 	exitBusy = 3
+	// exitInternal: trustsim failed (a panic in the command's goroutine):
+	// a bug, reported with its stack.
+	exitInternal = 70
 	// exitInterrupted: SIGINT or SIGTERM stopped a batch; its finished
 	// runs are checkpointed and `--resume` continues it.
 	exitInterrupted = 130
@@ -167,7 +174,13 @@ func (e *inputError) Unwrap() error { return e.err }
 // hint) has been printed already.
 var errInterrupted = errors.New("interrupted")
 
-func (a *app) main(ctx context.Context, args []string) int {
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(a.stderr, "trustsim: internal error (a bug; please report it with this message): %v\n%s", r, debug.Stack())
+			code = exitInternal
+		}
+	}()
 	a.args = args
 	if len(args) == 0 {
 		a.topUsage(a.stderr)

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/trustsim/trustsim/output"
+	"github.com/trustsim/trustsim/scenarios"
 )
 
 // writeFiles creates files (path -> contents) under dir.
@@ -168,5 +172,103 @@ func TestOtherFinishedBatchRefused(t *testing.T) {
 	mustRun(t, "run", small, "--quiet", "--out", out, "--seed", "7", "--replace")
 	if b, _ := os.ReadFile(filepath.Join(out, "runs.csv")); string(b) == string(before) {
 		t.Error("--replace did not replace the batch")
+	}
+}
+
+// TestSeedFlagParsesAsTheKey: --seed takes exactly what --set seed= (and
+// the seed key, in quotes) takes: decimal only, so 010 is 10, and 0x10 or
+// 0b11 are refused rather than read as 16 or 3.
+func TestSeedFlagParsesAsTheKey(t *testing.T) {
+	t.Parallel()
+	seedOf := func(args ...string) (uint64, int, string) {
+		t.Helper()
+		code, _, stderr := trustsim(t, append([]string{"plan", small, "--cpus", "1"}, args...)...)
+		if code != exitOK {
+			return 0, code, stderr
+		}
+		s, err := scenarios.Load(small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &scenarioFlags{}
+		fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		f.declare(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if err := applyOverrides(s, f.overrides()); err != nil {
+			t.Fatal(err)
+		}
+		return s.Seed, code, stderr
+	}
+	for _, tc := range []struct {
+		args []string
+		seed uint64
+		ok   bool
+	}{
+		{[]string{"--seed", "010"}, 10, true},
+		{[]string{"--set", "seed=010"}, 10, true},
+		{[]string{"--seed", "18446744073709551615"}, 18446744073709551615, true},
+		{[]string{"--seed", "0x10"}, 0, false},
+		{[]string{"--set", "seed=0x10"}, 0, false},
+		{[]string{"--seed", "0b11"}, 0, false},
+		{[]string{"--seed", "-1"}, 0, false},
+		{[]string{"--seed", "18446744073709551616"}, 0, false},
+		{[]string{"--replicates", "0x10"}, 0, false},
+	} {
+		seed, code, stderr := seedOf(tc.args...)
+		switch {
+		case tc.ok && (code != exitOK || seed != tc.seed):
+			t.Errorf("%v: exit %d, seed %d; want seed %d:\n%s", tc.args, code, seed, tc.seed, stderr)
+		case !tc.ok && (code != exitUsage || !strings.Contains(stderr, "is not allowed")):
+			t.Errorf("%v: exit %d, want %d and a refusal:\n%s", tc.args, code, exitUsage, stderr)
+		}
+	}
+	// The recorded command and the fingerprint use the value, not the
+	// spelling: --seed 010 and --seed 10 are one batch.
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "seed")
+	mustRun(t, "run", small, "--quiet", "--seed", "010", "--out", out)
+	mustRun(t, "run", small, "--quiet", "--seed", "10", "--out", out) // the same batch: not refused
+	man, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(man), `"--seed",`+"\n"+`      "10"`) {
+		t.Errorf("manifest.json does not record --seed 10:\n%.2000s", man)
+	}
+}
+
+// TestRepeatedSetRefused: a name given twice on the command line is an
+// error naming both, not a silent "last wins".
+func TestRepeatedSetRefused(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--set", "policy.relationship_share=0.1", "--set", "policy.relationship_share=0.2"},
+		{"--seed", "3", "--set", "seed=4"},
+		{"--replicates", "2", "--set", "replicates=3"},
+	} {
+		code, _, stderr := trustsim(t, append([]string{"plan", small}, args...)...)
+		if code != exitUsage || !strings.Contains(stderr, "given twice (also ") || !strings.Contains(stderr, "give each name once") {
+			t.Errorf("%v: exit %d, want %d and a refusal:\n%s", args, code, exitUsage, stderr)
+		}
+	}
+	// Different names of overlapping parameters stay allowed: the later,
+	// narrower one wins, as in a scenario file.
+	if code, _, stderr := trustsim(t, "plan", small, "--set", "org.*.vacancy_weeks=4", "--set", "horizon=30"); code != exitOK {
+		t.Errorf("two different names refused: %s", stderr)
+	}
+}
+
+// TestInternalErrorExitStatus: a panic in the command is an internal
+// error, exit 70, told apart from bad input (2) and runtime failures (1).
+func TestInternalErrorExitStatus(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr strings.Builder
+	a := newApp(&stdout, &stderr)
+	a.onClaimed = func() { panic("boom") }
+	code := a.main(context.Background(), []string{"run", small, "--quiet", "--out", filepath.Join(t.TempDir(), "out")})
+	if code != exitInternal || !strings.Contains(stderr.String(), "trustsim: internal error") || !strings.Contains(stderr.String(), "boom") {
+		t.Errorf("exit %d, want %d with an internal-error message:\n%s", code, exitInternal, stderr.String())
 	}
 }

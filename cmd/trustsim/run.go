@@ -33,9 +33,12 @@ type runFlags struct {
 // scenarioFlags are the flags that override a scenario's settings, shared
 // by run and plan.
 type scenarioFlags struct {
-	seed       uint64
-	replicates int
-	every      int
+	// seed, replicates and every are kept as written and parsed as
+	// --set seed=..., --set replicates=... and --set every=... are, so
+	// that a flag and the key take the same values (decimal only).
+	seed       string
+	replicates string
+	every      string
 	set        []string
 	fs         *pflag.FlagSet
 }
@@ -43,10 +46,10 @@ type scenarioFlags struct {
 // declare adds the scenario flags to fs.
 func (f *scenarioFlags) declare(fs *pflag.FlagSet) {
 	f.fs = fs
-	fs.Uint64Var(&f.seed, "seed", 0, "base seed `N` of the batch (default: the scenario's)")
-	fs.IntVar(&f.replicates, "replicates", 0, "runs per design point `N` (default: the scenario's)")
-	fs.IntVar(&f.every, "every", 0, "keep every `K`-th step in timeseries.csv (default: the scenario's)")
-	fs.StringArrayVar(&f.set, "set", nil, "set a parameter or scenario key by dotted `name=value` (repeatable)")
+	fs.StringVar(&f.seed, "seed", "", "base seed `N` of the batch, a decimal integer from 0 to 2^64-1 (default: the scenario's)")
+	fs.StringVar(&f.replicates, "replicates", "", "runs per design point `N` (default: the scenario's)")
+	fs.StringVar(&f.every, "every", "", "keep every `K`-th step in timeseries.csv (default: the scenario's)")
+	fs.StringArrayVar(&f.set, "set", nil, "set a parameter or scenario key by dotted `name=value` (repeatable; each name once)")
 }
 
 func runCommand() *command {
@@ -293,10 +296,21 @@ func (f *scenarioFlags) load(arg string) (*scenarios.Scenario, *batch.Plan, []ov
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	overrides := f.overrides()
-	if err := applyOverrides(s, overrides); err != nil {
+	if err := applyOverrides(s, f.overrides()); err != nil {
 		return nil, nil, nil, err
 	}
+	// The same values however they were written ("--seed 010" is seed
+	// 10): the fingerprint and the recorded command use these.
+	if f.fs.Changed("seed") {
+		f.seed = strconv.FormatUint(s.Seed, 10)
+	}
+	if f.fs.Changed("replicates") {
+		f.replicates = strconv.Itoa(s.Replicates)
+	}
+	if f.fs.Changed("every") {
+		f.every = strconv.Itoa(s.Every)
+	}
+	overrides := f.overrides()
 	plan, err := s.Plan()
 	if err != nil {
 		return nil, nil, nil, err
@@ -305,15 +319,28 @@ func (f *scenarioFlags) load(arg string) (*scenarios.Scenario, *batch.Plan, []ov
 }
 
 // applyOverrides applies overrides to s in order and returns every
-// problem as a scenarios.ErrorList, each naming the flag it came from.
+// problem as a scenarios.ErrorList, each naming the flag it came from. A
+// name given twice (two --set of one name, or --seed and --set seed=) is
+// an error rather than "the last wins": one of the two values would be
+// dropped without a word, and a command line that says both is more
+// likely a mistake (a script appending flags, an edited history line)
+// than a wish.
 func applyOverrides(s *scenarios.Scenario, overrides []override) error {
 	var errs scenarios.ErrorList
+	seen := map[string]override{}
 	for _, o := range overrides {
 		name, value, ok := strings.Cut(o.text, "=")
+		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			errs = append(errs, &scenarios.Error{File: o.flag, Name: o.text, Problem: "not of the form name=value", Allowed: "e.g. --set policy.relationship_share=0.1"})
+			errs = append(errs, &scenarios.Error{File: o.flag, Name: scenarios.Quote(o.text), Problem: "not of the form name=value", Allowed: "e.g. --set policy.relationship_share=0.1"})
 			continue
 		}
+		if prev, dup := seen[name]; dup {
+			errs = append(errs, &scenarios.Error{File: o.flag, Name: scenarios.Quote(name), Problem: "given twice (also " + prev.describe() + ")",
+				Allowed: "give each name once"})
+			continue
+		}
+		seen[name] = o
 		if err := s.Override(name, value); err != nil {
 			var list scenarios.ErrorList
 			var one *scenarios.Error
@@ -365,19 +392,28 @@ type override struct {
 	text string // name=value
 }
 
+// describe is the override as written on the command line.
+func (o override) describe() string {
+	if o.flag == "--set" {
+		return "--set " + scenarios.Quote(o.text)
+	}
+	_, v, _ := strings.Cut(o.text, "=")
+	return o.flag + " " + scenarios.Quote(v)
+}
+
 // overrides returns the scenario overrides of the flags in the order they
 // apply: --seed, --replicates, --every, then each --set in command-line
 // order (so a later --set wins).
 func (f *scenarioFlags) overrides() []override {
 	var o []override
 	if f.fs.Changed("seed") {
-		o = append(o, override{"--seed", "seed=" + strconv.FormatUint(f.seed, 10)})
+		o = append(o, override{"--seed", "seed=" + f.seed})
 	}
 	if f.fs.Changed("replicates") {
-		o = append(o, override{"--replicates", "replicates=" + strconv.Itoa(f.replicates)})
+		o = append(o, override{"--replicates", "replicates=" + f.replicates})
 	}
 	if f.fs.Changed("every") {
-		o = append(o, override{"--every", "every=" + strconv.Itoa(f.every)})
+		o = append(o, override{"--every", "every=" + f.every})
 	}
 	for _, s := range f.set {
 		o = append(o, override{"--set", s})
@@ -394,13 +430,13 @@ func (f *scenarioFlags) overrides() []override {
 func (f *scenarioFlags) canonicalFlags() []string {
 	var c []string
 	if f.fs.Changed("seed") {
-		c = append(c, "--seed", strconv.FormatUint(f.seed, 10))
+		c = append(c, "--seed", f.seed)
 	}
 	if f.fs.Changed("replicates") {
-		c = append(c, "--replicates", strconv.Itoa(f.replicates))
+		c = append(c, "--replicates", f.replicates)
 	}
 	if f.fs.Changed("every") {
-		c = append(c, "--every", strconv.Itoa(f.every))
+		c = append(c, "--every", f.every)
 	}
 	for _, s := range f.set {
 		c = append(c, "--set", s)
