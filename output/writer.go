@@ -206,6 +206,7 @@ var stalePatterns = []string{
 	"." + plotsName + ".old",
 	MarkerName + ".*.tmp",
 	"." + StoryName + ".*.tmp",
+	"." + sensitivityName + ".*.tmp",
 	"." + NetworkName + ".*.tmp",
 }
 
@@ -699,7 +700,11 @@ func (w *Writer) Close(end time.Time) (err error) {
 	if err := w.publish(manTemp, manifestName); err != nil {
 		return err
 	}
-	if err := recordPublished(w.dir, []string{runsName, seriesName, aggregateName, scenarioCopyName, reportName, plotsName, manifestName}); err != nil {
+	var published []string
+	for _, m := range moves {
+		published = append(published, m.to)
+	}
+	if err := recordPublished(w.dir, append(published, plotsName, manifestName)); err != nil {
 		return fmt.Errorf("record the files in %s: %w", MarkerName, err)
 	}
 	syncDir(w.dir)
