@@ -176,3 +176,61 @@ func checkShot(t *testing.T, path string) {
 		t.Errorf("%s: %d colours, %.1f%% not white: the story looks blank", path, len(seen), 100*float64(nonWhite)/float64(total))
 	}
 }
+
+// TestRunWritesStory checks where users meet the story: a batch that
+// fits one gets story.html beside report.html, which links to it; a
+// batch too large for a story gets neither.
+func TestRunWritesStory(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		set   []string
+		story bool
+	}{
+		{"fits", nil, true},
+		{"too many people", []string{"--set", "org.community.positions.member=1000"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append([]string{"run", "key-person-departure", "--replicates", "2", "--set", "horizon=60", "--quiet", "--out", dir}, c.set...)
+			stdout, _ := mustRun(t, args...)
+			_, err := os.Stat(filepath.Join(dir, "story.html"))
+			report, rerr := os.ReadFile(filepath.Join(dir, "report.html"))
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			linked := bytes.Contains(report, []byte(`href="story.html"`))
+			if (err == nil) != c.story || linked != c.story || strings.Contains(stdout, "story.html") != c.story {
+				t.Errorf("story.html written: %v, linked from the report: %v, named on stdout: %v; want %v", err == nil, linked, strings.Contains(stdout, "story.html"), c.story)
+			}
+		})
+	}
+}
+
+// TestStoryBadInput checks that trustsim story refuses bad usage with
+// exit status 2, a message naming the problem, and no file written.
+func TestStoryBadInput(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"replicate", []string{"--replicate", "20"}, "replicates 0 to 19"},
+		{"point index", []string{"--points", "0,9"}, "design point 9 outside"},
+		{"point label", []string{"--points", "cold handoff"}, `no design point "cold handoff"`},
+		{"snapshot interval", []string{"--network", "--snapshot-every", "0"}, "--snapshot-every must be at least 1"},
+		{"too many people", []string{"--set", "org.community.positions.member=2000"}, "a story shows at most 1000"},
+		{"two scenarios", []string{"default"}, "story takes one scenario"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"story", "key-person-departure", "--out", dir}, c.args...)
+			code, _, stderr := trustsim(t, args...)
+			if code != exitUsage || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, exitUsage, c.want)
+			}
+			if _, err := os.Stat(dir); err == nil {
+				t.Errorf("%s was created", dir)
+			}
+		})
+	}
+}
