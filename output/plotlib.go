@@ -90,6 +90,15 @@ func textStyle(size float64, bold bool, c color.Color) text.Style {
 // newPlot returns a plot with slide-sized sans-serif text, axis labels
 // and a light grid.
 func newPlot(xLabel, yLabel string) *plot.Plot {
+	p := newBarePlot(xLabel, yLabel)
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = gridGrey, gridGrey
+	p.Add(g)
+	return p
+}
+
+// newBarePlot is newPlot without the grid.
+func newBarePlot(xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
@@ -102,32 +111,53 @@ func newPlot(xLabel, yLabel string) *plot.Plot {
 		ax.Tick.Label.Color = textBlack
 		ax.Tick.Marker = niceTicks{}
 	}
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = gridGrey, gridGrey
-	p.Add(g)
 	return p
 }
 
 // niceTicks puts about six major ticks at round numbers (1, 2 or 5
 // times a power of ten) labelled as people write them, with a minor
-// tick between each two.
-type niceTicks struct{}
+// tick between each two. When length, the length of the axis, is known
+// (drawPlot sets it), it takes fewer, wider-spaced ticks where their
+// labels would otherwise touch: along a horizontal axis each label needs
+// its width and a gap, along a vertical one a line of text and a gap.
+type niceTicks struct {
+	length     vg.Length
+	horizontal bool
+}
+
+// tickGap is the least free space between two tick labels.
+var tickGap = vg.Points(8)
+
+// tickFont is the style of tick labels (newPlot).
+var tickFont = textStyle(10.5, false, textBlack)
 
 // Ticks implements plot.Ticker.
-func (niceTicks) Ticks(min, max float64) []plot.Tick {
+func (t niceTicks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) || !isFinite(min) || !isFinite(max) {
 		return []plot.Tick{{Value: min, Label: human(min)}}
 	}
-	// Of the round steps near a sixth of the range, take the one that
-	// gives the number of ticks closest to six (fewer on a tie).
-	mag := math.Pow(10, math.Floor(math.Log10((max-min)/6)))
-	step, best := mag, math.Inf(1)
-	for _, m := range []float64{1, 2, 5, 10} {
+	// Of the round steps from a tenth of the range up, take the one that
+	// gives the number of ticks closest to six (fewer on a tie) among
+	// those whose labels fit; the coarsest when none does.
+	mag := math.Pow(10, math.Floor(math.Log10((max-min)/10)))
+	step, coarsest := 0.0, 0.0
+	best := math.Inf(1)
+	for _, m := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000} {
 		s := m * mag
 		n := math.Floor(max/s+1e-9) - math.Ceil(min/s-1e-9) + 1
+		if n < 2 && coarsest != 0 {
+			break
+		}
+		coarsest = s
+		if !t.fits(min, max, s) {
+			continue
+		}
 		if d := math.Abs(n - 6); d < best {
 			step, best = s, d
 		}
+	}
+	if step == 0 {
+		step = coarsest
 	}
 	var ticks []plot.Tick
 	for i := math.Ceil(min/step - 1e-9); i*step <= max+step*1e-9; i++ {
@@ -149,6 +179,51 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 		ticks = append([]plot.Tick{{Value: first}}, ticks...)
 	}
 	return ticks
+}
+
+// fits reports whether the labels of ticks every step from min to max
+// leave tickGap between each other on an axis of t.length (always, when
+// the length is not known).
+func (t niceTicks) fits(min, max, step float64) bool {
+	if t.length <= 0 {
+		return true
+	}
+	space := t.length * vg.Length(step/(max-min))
+	if !t.horizontal {
+		return space >= tickFont.Height("0")+tickGap
+	}
+	// Neighbouring labels are centred on their ticks: each pair needs
+	// half of each label's width.
+	prev := vg.Length(-1)
+	for i := math.Ceil(min/step - 1e-9); i*step <= max+step*1e-9; i++ {
+		w := tickFont.Width(tickLabel(i*step, step))
+		if prev >= 0 && (prev+w)/2+tickGap > space {
+			return false
+		}
+		prev = w
+	}
+	return true
+}
+
+// drawPlot draws p on c, first breaking long axis labels into lines and
+// telling the axes that use niceTicks how long they are, so that no
+// labels overlap. The layout depends on the labels, so it is measured
+// twice.
+func drawPlot(p *plot.Plot, c draw.Canvas) {
+	// An axis label longer than its side would push the data aside:
+	// break it into lines that fit (the y label runs along the height).
+	p.X.Label.Text = wrap(p.X.Label.Text, p.X.Label.TextStyle, c.Max.X-c.Min.X-vg.Points(60))
+	p.Y.Label.Text = wrap(p.Y.Label.Text, p.Y.Label.TextStyle, c.Max.Y-c.Min.Y-vg.Points(30))
+	for range 2 {
+		dc := p.DataCanvas(c)
+		if _, ok := p.X.Tick.Marker.(niceTicks); ok {
+			p.X.Tick.Marker = niceTicks{length: dc.Max.X - dc.Min.X, horizontal: true}
+		}
+		if _, ok := p.Y.Tick.Marker.(niceTicks); ok {
+			p.Y.Tick.Marker = niceTicks{length: dc.Max.Y - dc.Min.Y}
+		}
+	}
+	p.Draw(c)
 }
 
 // tickLabel writes a tick value with as many decimals as the step
@@ -520,4 +595,42 @@ func (c colors) Colors() []color.Color { return c }
 func luminance(c color.Color) float64 {
 	r, g, b, _ := c.RGBA()
 	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xFFFF
+}
+
+// colourBar draws a vertical colour bar of cm as filled rectangles, one
+// per colour step, over x in [0, 1] and y in [cm.Min, cm.Max]. gonum's
+// ColorBar draws a one-pixel-wide image instead, which SVG viewers scale
+// by its aspect ratio into a hairline; rectangles look the same in PNG
+// and SVG, and embed no image.
+type colourBar struct {
+	cm    palette.ColorMap
+	steps int
+}
+
+// Plot implements plot.Plotter.
+func (b colourBar) Plot(c draw.Canvas, p *plot.Plot) {
+	x, y := p.Transforms(&c)
+	lo, hi := b.cm.Min(), b.cm.Max()
+	d := (hi - lo) / float64(b.steps)
+	for i := range b.steps {
+		v0, v1 := lo+d*float64(i), lo+d*float64(i+1)
+		col, err := b.cm.At(math.Min(v0+d/2, hi))
+		if err != nil {
+			continue
+		}
+		// Each step overlaps the next by a little, so that no seam of
+		// background shows between them when a viewer smooths edges.
+		top := y(v1)
+		if i < b.steps-1 {
+			top += vg.Points(0.3)
+		}
+		r := vg.Rectangle{Min: vg.Point{X: x(0), Y: y(v0)}, Max: vg.Point{X: x(1), Y: top}}
+		c.SetColor(col)
+		c.Fill(r.Path())
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (b colourBar) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return 0, 1, b.cm.Min(), b.cm.Max()
 }

@@ -23,7 +23,7 @@ const (
 	maxCellLabels  = 80 // heatmap cells that get their value written in
 	leaveBefore    = 10 // weeks shown before a departure
 	leaveAfter     = 52 // weeks shown after it
-	heatmapBarSize = 1.25 * vg.Inch
+	heatmapBarSize = 1.45 * vg.Inch
 )
 
 // figures returns the figures the dataset calls for, in report order,
@@ -255,7 +255,7 @@ func (v *view) timeseries(name, metric, title, yLabel, caption string) *figure {
 				}
 				leg.add(v.valueLabel(pd, 0), lineThumbs(line, band)...)
 			}
-			p.Draw(leg.splitRight(c))
+			drawPlot(p, leg.splitRight(c))
 			return nil
 		},
 	}
@@ -444,7 +444,7 @@ func (v *view) response(m measure) (*figure, string) {
 			ringThumb, _ := plotter.NewScatter(plotter.XYs{{}})
 			ringThumb.GlyphStyle = draw.GlyphStyle{Color: textBlack, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
 			leg.add(ringLegend, ringThumb)
-			p.Draw(leg.splitRight(c))
+			drawPlot(p, leg.splitRight(c))
 			return nil
 		},
 	}, ""
@@ -592,17 +592,17 @@ func drawHeatmap(c draw.Canvas, v *view, m measure, grid heatGrid, ax, ay axisVa
 
 	main := c
 	main.Max.X -= heatmapBarSize
-	p.Draw(main)
+	drawPlot(p, main)
 
-	bar := newPlot("", "mean "+m.label)
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+	bar := newBarePlot("", "mean "+m.label)
+	bar.Add(colourBar{cm: cm, steps: 128})
 	bar.HideX()
 	bar.X.Padding, bar.Y.Padding = 0, 0
 	data := p.DataCanvas(main)
 	col := c
 	col.Min.X = c.Max.X - heatmapBarSize + vg.Points(14)
 	col.Min.Y, col.Max.Y = data.Min.Y, data.Max.Y
-	bar.Draw(col)
+	drawPlot(bar, col)
 	return nil
 }
 
@@ -707,8 +707,18 @@ func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat fu
 	}
 	dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
 	p.Add(dots)
-	p.Draw(c)
+	nonNegativeAxis(&p.X)
+	drawPlot(p, c)
 	return nil
+}
+
+// nonNegativeAxis keeps an axis whose data are all zero or more from
+// showing negative values: gonum widens a range of one value (every run
+// with no reset) to [-1, 1].
+func nonNegativeAxis(a *plot.Axis) {
+	if a.Min >= 0 && a.Max <= a.Min {
+		a.Min, a.Max = math.Max(a.Min-1, 0), a.Max+1
+	}
 }
 
 type xyPairs struct{ x, y []float64 }
@@ -815,7 +825,7 @@ func (v *view) aroundEvent(align func(*pointData) int, fig func(what string) *fi
 			leg.add(v.valueLabel(pd, 0), lineThumbs(line, band)...)
 		}
 		p.Add(&eventMarker{})
-		p.Draw(leg.splitRight(c))
+		drawPlot(p, leg.splitRight(c))
 		return nil
 	}
 	return f
