@@ -346,10 +346,28 @@ func (ds *dataset) choiceTicks(ca *conditionAnswer) ([]string, string) {
 		}
 		return labels, l.Name
 	}
-	for _, c := range ca.choices {
-		labels = append(labels, shorten(c.words, 28))
+	// Several levers: each choice's strategy and lever values, the axis
+	// naming them in that order, as the legends of the other plots do.
+	var names []string
+	if ca.choices[0].pd.mp.Strategy != "" {
+		names = append(names, "strategy")
 	}
-	return labels, "choice"
+	for _, lv := range ds.man.Levers {
+		names = append(names, ParamLabel(lv).Name)
+	}
+	for _, c := range ca.choices {
+		var parts []string
+		if c.pd.mp.Strategy != "" {
+			parts = append(parts, c.pd.mp.Strategy)
+		}
+		for _, lv := range ds.man.Levers {
+			if k := slicesIndex(ds.man.Swept, lv); k >= 0 {
+				parts = append(parts, c.pd.mp.Swept[k].Value)
+			}
+		}
+		labels = append(labels, strings.Join(parts, ", "))
+	}
+	return labels, strings.Join(names, ", ")
 }
 
 func slicesIndex(ss []string, s string) int {
@@ -447,10 +465,10 @@ func (v *view) gains(a *answer) *figure {
 				}
 			}
 			if leg != nil {
-				p.Draw(leg.splitRight(c))
+				drawPlot(p, leg.splitRight(c))
 				return nil
 			}
-			p.Draw(c)
+			drawPlot(p, c)
 			return nil
 		},
 	}

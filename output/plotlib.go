@@ -214,6 +214,9 @@ func drawPlot(p *plot.Plot, c draw.Canvas) {
 	// break it into lines that fit (the y label runs along the height).
 	p.X.Label.Text = wrap(p.X.Label.Text, p.X.Label.TextStyle, c.Max.X-c.Min.X-vg.Points(60))
 	p.Y.Label.Text = wrap(p.Y.Label.Text, p.Y.Label.TextStyle, c.Max.Y-c.Min.Y-vg.Points(30))
+	if ct, ok := p.X.Tick.Marker.(plot.ConstantTicks); ok {
+		fitCategories(p, ct, p.DataCanvas(c))
+	}
 	for range 2 {
 		dc := p.DataCanvas(c)
 		if _, ok := p.X.Tick.Marker.(niceTicks); ok {
@@ -224,6 +227,50 @@ func drawPlot(p *plot.Plot, c draw.Canvas) {
 		}
 	}
 	p.Draw(c)
+}
+
+// fitCategories makes the labels of a categorical x axis fit between
+// their ticks on the data canvas dc: as they are when they do; else
+// each broken into lines as wide as the space between ticks; else, when
+// a single word is still too wide, written upwards, one line each.
+func fitCategories(p *plot.Plot, ct plot.ConstantTicks, dc draw.Canvas) {
+	var xs []float64
+	for _, t := range ct {
+		if t.Label != "" {
+			xs = append(xs, t.Value)
+		}
+	}
+	if len(xs) < 2 || !(p.X.Max > p.X.Min) {
+		return
+	}
+	space := vg.Length(math.Inf(1))
+	for i := 1; i < len(xs); i++ {
+		space = min(space, (dc.Max.X-dc.Min.X)*vg.Length(math.Abs(xs[i]-xs[i-1])/(p.X.Max-p.X.Min)))
+	}
+	sty := p.X.Tick.Label
+	fits := func(labels plot.ConstantTicks) bool {
+		for _, t := range labels {
+			for _, line := range strings.Split(t.Label, "\n") {
+				if sty.Width(line)+tickGap > space {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if fits(ct) {
+		return
+	}
+	wrapped := make(plot.ConstantTicks, len(ct))
+	for i, t := range ct {
+		wrapped[i] = plot.Tick{Value: t.Value, Label: wrap(t.Label, sty, space-tickGap)}
+	}
+	if fits(wrapped) {
+		p.X.Tick.Marker = wrapped
+		return
+	}
+	p.X.Tick.Label.Rotation = math.Pi / 2
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 }
 
 // tickLabel writes a tick value with as many decimals as the step
