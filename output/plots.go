@@ -238,16 +238,33 @@ func lineThumbs(line *plotter.Line, band *plotter.Polygon) []plot.Thumbnailer {
 }
 
 // timeseries draws metric against week, one line per point.
+//
+// A series of minSmoothHorizon weeks or more is drawn as means over
+// blocks of smoothWeeks weeks, which the subtitle says: week by week,
+// the rhythm of convenings (results dip in every convening week) reads
+// as volatility. timeseries.csv and aggregate.csv keep every week.
 func (v *view) timeseries(name, metric, title, yLabel, caption string) *figure {
 	shown, note := v.linePoints(v.ds.points)
+	smooth := false
+	for _, pd := range shown {
+		smooth = smooth || len(pd.series[metric]) >= minSmoothHorizon
+	}
+	sub := v.spread("bands") + note
+	if smooth {
+		sub = fmt.Sprintf("%d-week means (every week is in timeseries.csv); ", smoothWeeks) + sub
+		caption += fmt.Sprintf(" Each point is the mean of %d consecutive weeks, drawn at their middle.", smoothWeeks)
+	}
 	return &figure{
 		name: name, title: title, caption: caption,
-		subtitle: v.spread("bands") + note,
+		subtitle: sub,
 		body: func(c draw.Canvas) error {
 			p := newPlot("week", yLabel)
 			leg := newLegendBox(v.legendHeading(0))
 			for i, pd := range shown {
 				xs, mean, lo, hi := seriesColumns(pd.series[metric], 0, len(pd.series[metric]), 0)
+				if smooth {
+					xs, mean, lo, hi = blockMeans(xs, smoothWeeks), blockMeans(mean, smoothWeeks), blockMeans(lo, smoothWeeks), blockMeans(hi, smoothWeeks)
+				}
 				sty := lineStyle(i)
 				line, band, err := addMeanWithBand(p, xs, mean, lo, hi, sty, v.bands)
 				if err != nil {
@@ -259,6 +276,29 @@ func (v *view) timeseries(name, metric, title, yLabel, caption string) *figure {
 			return nil
 		},
 	}
+}
+
+// Time series of at least minSmoothHorizon weeks are drawn as means over
+// blocks of smoothWeeks weeks (see timeseries).
+const (
+	smoothWeeks      = 4
+	minSmoothHorizon = 16
+)
+
+// blockMeans returns the means of xs over consecutive blocks of k values
+// from the first; the last block may be shorter. A block with a NaN
+// value has a NaN mean.
+func blockMeans(xs []float64, k int) []float64 {
+	var out []float64
+	for i := 0; i < len(xs); i += k {
+		block := xs[i:min(i+k, len(xs))]
+		sum := 0.0
+		for _, x := range block {
+			sum += x
+		}
+		out = append(out, sum/float64(len(block)))
+	}
+	return out
 }
 
 // seriesColumns returns steps from..to-1 of s as x (step - origin), mean,
@@ -387,22 +427,54 @@ func (v *view) response(m measure) (*figure, string) {
 	name := v.shortSwept[0]
 	heading := v.legendHeading(1)
 	single := len(keys) == 1
-	ring, ringLegend := "; ring: the best "+name+" of each line", "best of line"
-	if !m.standard {
-		ring, ringLegend = "; ring: the highest mean of each line", "highest of line"
+	// "Best" is marked only among the funder's choices: along each line
+	// when the x axis is a lever; across the lines at each x when the x
+	// axis is a condition and the lines are levers; not at all otherwise.
+	highest := "highest mean"
+	mark := ringNone
+	ring, ringLegend, ringCaption := "", "", ""
+	switch {
+	case v.isLever(0):
+		mark = ringAlong
+		ring, ringLegend = "; ring: the best "+name+" of each line", "best of line"
+		if !m.standard {
+			ring, ringLegend = "; ring: the highest mean of each line", "highest of line"
+		}
+		ringCaption = " Each line holds everything else fixed; the ring marks the value with the " + highest + "."
+	case !single && v.leversFrom(1):
+		mark = ringAcross
+		ring, ringLegend = "; ring: the best line at each "+name, "best at this "+name
+		if !m.standard {
+			ring, ringLegend = "; ring: the line with the highest mean at each "+name, "highest at this "+name
+		}
+		ringCaption = " The " + name + " is a condition, not a choice: at each of its values the ring marks the line (the choice) with the " + highest + "."
 	}
 	return &figure{
 		name:     "response_" + m.metric,
 		title:    m.title + " by " + name,
 		subtitle: v.spread("bands") + ring,
-		caption: fmt.Sprintf("%s against the %s. Each line holds everything else fixed; the ring marks the value with the highest mean.",
-			m.caption(v.horizonText()), v.shortSwept[0]),
+		caption: fmt.Sprintf("%s against the %s.%s",
+			m.caption(v.horizonText()), v.shortSwept[0], ringCaption),
 		body: func(c draw.Canvas) error {
 			p := newPlot(v.axisLabel(0), m.label)
 			if ax.numbers == nil {
 				p.X.Tick.Marker = categoryTicks(ax.labels)
 			}
 			leg := newLegendBox(heading)
+			// top holds, for each x, the highest mean and its line.
+			type top struct {
+				y    float64
+				line int
+			}
+			tops := map[float64]top{}
+			for i, k := range keys {
+				for _, pd := range members[k] {
+					x, y := ax.pos(pd.mp.Swept[0].Value), m.stat(pd).Mean
+					if t, ok := tops[x]; isFinite(y) && (!ok || y > t.y) {
+						tops[x] = top{y, i}
+					}
+				}
+			}
 			for i, k := range keys {
 				pts := slices.Clone(members[k])
 				sort.SliceStable(pts, func(a, b int) bool {
@@ -419,6 +491,17 @@ func (v *view) response(m measure) (*figure, string) {
 						best = j
 					}
 				}
+				var rings plotter.XYs
+				switch mark {
+				case ringAlong:
+					rings = plotter.XYs{{X: xs[best], Y: mean[best]}}
+				case ringAcross:
+					for j, x := range xs {
+						if t := tops[x]; t.line == i && t.y == mean[j] {
+							rings = append(rings, plotter.XY{X: x, Y: mean[j]})
+						}
+					}
+				}
 				sty := lineStyle(i)
 				line, band, err := addMeanWithBand(p, xs, mean, lo, hi, sty, v.bands)
 				if err != nil {
@@ -429,25 +512,58 @@ func (v *view) response(m measure) (*figure, string) {
 					return err
 				}
 				dots.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
-				ring, err := plotter.NewScatter(plotter.XYs{{X: xs[best], Y: mean[best]}})
-				if err != nil {
-					return err
+				p.Add(dots)
+				if len(rings) > 0 {
+					ring, err := plotter.NewScatter(rings)
+					if err != nil {
+						return err
+					}
+					ring.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(7), Shape: draw.RingGlyph{}}
+					p.Add(ring)
 				}
-				ring.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(7), Shape: draw.RingGlyph{}}
-				p.Add(dots, ring)
 				label := k
 				if single {
 					label = "mean"
 				}
 				leg.add(label, lineThumbs(line, band)...)
 			}
-			ringThumb, _ := plotter.NewScatter(plotter.XYs{{}})
-			ringThumb.GlyphStyle = draw.GlyphStyle{Color: textBlack, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-			leg.add(ringLegend, ringThumb)
+			if mark != ringNone {
+				ringThumb, _ := plotter.NewScatter(plotter.XYs{{}})
+				ringThumb.GlyphStyle = draw.GlyphStyle{Color: textBlack, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+				leg.add(ringLegend, ringThumb)
+			}
 			drawPlot(p, leg.splitRight(c))
 			return nil
 		},
 	}, ""
+}
+
+// How a response curve marks the best: see response.
+const (
+	ringNone = iota
+	ringAlong
+	ringAcross
+)
+
+// isLever reports whether swept parameter k is one of the funder's
+// choices (manifest.json's levers). A manifest that names neither levers
+// nor conditions makes every swept parameter a lever.
+func (v *view) isLever(k int) bool {
+	m := &v.ds.man
+	if len(m.Levers) == 0 && len(m.Conditions) == 0 {
+		return true
+	}
+	return slices.Contains(m.Levers, m.Swept[k])
+}
+
+// leversFrom reports whether every swept parameter from k on is a lever.
+func (v *view) leversFrom(k int) bool {
+	for i := k; i < len(v.ds.man.Swept); i++ {
+		if !v.isLever(i) {
+			return false
+		}
+	}
+	return true
 }
 
 // heatGrid is a GridXYZ over category positions.
@@ -518,8 +634,31 @@ func (v *view) heatmaps(m measure) ([]*figure, string) {
 		if !m.standard {
 			best, better = "highest", "higher"
 		}
-		sub := fmt.Sprintf("mean %s over %d replicate(s); outlined: %s cell (%s %s, %s %s)",
-			m.when(v.horizonText()), v.ds.man.Replicates, best, v.shortSwept[0], ax.labels[bestC], v.shortSwept[1], ay.labels[bestR])
+		// "Best" is marked only among the funder's choices (levers): the
+		// best cell when both axes are levers, the best lever value for
+		// each value of a condition on the other axis, nothing when
+		// neither axis is a lever.
+		var outlined [][2]int
+		var marked, markedCaption string
+		xl, yl := v.isLever(0), v.isLever(1)
+		switch {
+		case xl && yl:
+			outlined = [][2]int{{bestC, bestR}}
+			marked = fmt.Sprintf("outlined: %s cell (%s %s, %s %s)", best, v.shortSwept[0], ax.labels[bestC], v.shortSwept[1], ay.labels[bestR])
+			markedCaption = "the outlined cell is the " + best
+		case xl:
+			outlined = bestPerLine(z, true)
+			marked = fmt.Sprintf("outlined: the %s cell of each row (each %s)", best, v.shortSwept[1])
+			markedCaption = "in each row the outlined cell is the " + best + " choice of " + v.shortSwept[0] + " under that " + v.shortSwept[1]
+		case yl:
+			outlined = bestPerLine(z, false)
+			marked = fmt.Sprintf("outlined: the %s cell of each column (each %s)", best, v.shortSwept[0])
+			markedCaption = "in each column the outlined cell is the " + best + " choice of " + v.shortSwept[1] + " under that " + v.shortSwept[0]
+		default:
+			marked = "no cell outlined: neither axis is a choice"
+			markedCaption = "neither axis is a choice, so no cell is marked " + best
+		}
+		sub := fmt.Sprintf("mean %s over %d replicate(s); %s", m.when(v.horizonText()), v.ds.man.Replicates, marked)
 		title := m.title + " by " + v.shortSwept[0] + " and " + v.shortSwept[1]
 		slice := sliceKey(members[k][0], 2, v.shortSwept)
 		if slice != "" {
@@ -528,9 +667,9 @@ func (v *view) heatmaps(m measure) ([]*figure, string) {
 		grid := heatGrid{z: z}
 		fs = append(fs, &figure{
 			name: name, title: title, subtitle: sub,
-			caption: fmt.Sprintf("Mean %s for every combination of %s and %s%s; brighter is %s, the outlined cell is the %s.",
-				m.phrase, v.shortSwept[0], v.shortSwept[1], strings.TrimSuffix(" ("+slice+")", " ()"), better, best),
-			body: func(c draw.Canvas) error { return drawHeatmap(c, v, m, grid, ax, ay, lo, hi, bestC, bestR) },
+			caption: fmt.Sprintf("Mean %s for every combination of %s and %s%s; brighter is %s, %s.",
+				m.phrase, v.shortSwept[0], v.shortSwept[1], strings.TrimSuffix(" ("+slice+")", " ()"), better, markedCaption),
+			body: func(c draw.Canvas) error { return drawHeatmap(c, v, m, grid, ax, ay, lo, hi, outlined) },
 		})
 	}
 	if len(fs) == 0 {
@@ -539,7 +678,41 @@ func (v *view) heatmaps(m measure) ([]*figure, string) {
 	return fs, ""
 }
 
-func drawHeatmap(c draw.Canvas, v *view, m measure, grid heatGrid, ax, ay axisValues, lo, hi float64, bestC, bestR int) error {
+// drawHeatmap draws one heatmap, outlining the cells (column, row) of
+// outlined.
+// bestPerLine returns the cell (column, row) of the highest finite value
+// of each row of z (byRow) or of each column, skipping lines with none.
+func bestPerLine(z [][]float64, byRow bool) [][2]int {
+	var out [][2]int
+	if byRow {
+		for r := range z {
+			best := -1
+			for c, x := range z[r] {
+				if isFinite(x) && (best < 0 || x > z[r][best]) {
+					best = c
+				}
+			}
+			if best >= 0 {
+				out = append(out, [2]int{best, r})
+			}
+		}
+		return out
+	}
+	for c := range z[0] {
+		best := -1
+		for r := range z {
+			if x := z[r][c]; isFinite(x) && (best < 0 || x > z[best][c]) {
+				best = r
+			}
+		}
+		if best >= 0 {
+			out = append(out, [2]int{c, best})
+		}
+	}
+	return out
+}
+
+func drawHeatmap(c draw.Canvas, v *view, m measure, grid heatGrid, ax, ay axisValues, lo, hi float64, outlined [][2]int) error {
 	cm := newViridis(lo, hi)
 	hm := plotter.NewHeatMap(grid, cm.Palette(256))
 	hm.Min, hm.Max = lo, hi
@@ -571,21 +744,23 @@ func drawHeatmap(c draw.Canvas, v *view, m measure, grid heatGrid, ax, ay axisVa
 			}
 		}
 	}
-	cell := func(dx, dy float64) plotter.XYs {
-		x, y := float64(bestC), float64(bestR)
-		return plotter.XYs{{X: x - dx, Y: y - dy}, {X: x + dx, Y: y - dy}, {X: x + dx, Y: y + dy}, {X: x - dx, Y: y + dy}}
+	for _, oc := range outlined {
+		cell := func(dx, dy float64) plotter.XYs {
+			x, y := float64(oc[0]), float64(oc[1])
+			return plotter.XYs{{X: x - dx, Y: y - dy}, {X: x + dx, Y: y - dy}, {X: x + dx, Y: y + dy}, {X: x - dx, Y: y + dy}}
+		}
+		outer, err := plotter.NewPolygon(cell(0.47, 0.47))
+		if err != nil {
+			return err
+		}
+		outer.LineStyle = draw.LineStyle{Color: textBlack, Width: vg.Points(3.5)}
+		inner, err := plotter.NewPolygon(cell(0.47, 0.47))
+		if err != nil {
+			return err
+		}
+		inner.LineStyle = draw.LineStyle{Color: whiteText, Width: vg.Points(1.2)}
+		p.Add(outer, inner)
 	}
-	outer, err := plotter.NewPolygon(cell(0.47, 0.47))
-	if err != nil {
-		return err
-	}
-	outer.LineStyle = draw.LineStyle{Color: textBlack, Width: vg.Points(3.5)}
-	inner, err := plotter.NewPolygon(cell(0.47, 0.47))
-	if err != nil {
-		return err
-	}
-	inner.LineStyle = draw.LineStyle{Color: whiteText, Width: vg.Points(1.2)}
-	p.Add(outer, inner)
 	p.X.Min, p.X.Max = -0.5, float64(cols)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(rows)-0.5
 	p.X.Padding, p.Y.Padding = 0, 0

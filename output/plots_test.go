@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/png" // register the PNG decoder for image.DecodeConfig
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,13 +30,13 @@ func TestPlotKinds(t *testing.T) {
 			"leave_partnership_strength", "response_cumulative_results", "response_departures",
 			"timeseries_community_engagement", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
-				"timeseries_results":              {"7 of 8 combinations of", "95% confidence bands", "week", "results (effective service hours per week)"},
-				"heatmap_cumulative_results":      {"best cell (working time for relationship building 0.1, annual staff", "mean total results"},
+				"timeseries_results":              {"4-week means (every week is in timeseries.csv)", "7 of 8 combinations of", "95% confidence bands", "week", "results (effective service hours per week)"},
+				"heatmap_cumulative_results":      {"outlined: the best cell of each row (each annual staff turnover at", "mean total results"},
 				"leave_partnership_strength":      {"the leader of parent_ed leaves (week 8)", "weeks since the departure"},
 				"response_cumulative_results":     {"working time for relationship building (share of hours)", "best of line", "annual staff turnover at"},
 				"timeseries_community_engagement": {"Community co-production over time", "community co-production (index, 0–1)", "week", "95% confidence bands"},
 				"response_departures":             {"Departures per run by working time for relationship building", "departures per run (people)", "highest of line", "working time for relationship building (share of hours)"},
-				"heatmap_cross_org_trust":         {"Final cross-organization trust by working time for relationship building and", "mean in the last week over 3 replicate(s); outlined: highest cell", "mean final cross-organization trust"},
+				"heatmap_cross_org_trust":         {"Final cross-organization trust by working time for relationship building and", "mean in the last week over 3 replicate(s); outlined: the highest cell of each row", "mean final cross-organization trust"},
 				"event_arrangements_active":       {"Joint arrangements in force around the scheduled departure", "week 0: the leader of parent_ed leaves (week 8)", "weeks since the departure", "joint arrangements in force (arrangements)"},
 			}},
 		{strategies, []string{"comparison", "gains_cumulative_results", "strategies_funder_trust", "timeseries_cross_org_trust", "timeseries_results"},
@@ -249,6 +250,69 @@ func TestNiceTicks(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("[%v, %v]: ticks %q, want %q", tc.min, tc.max, got, tc.want)
+		}
+	}
+}
+
+// TestBestOnlyOverLevers checks that response curves and heatmaps mark
+// "best" only among the funder's choices: along a lever, across the
+// lines at each value of a condition, or not at all.
+func TestBestOnlyOverLevers(t *testing.T) {
+	t.Parallel()
+	dir := sharedBatch(t, sweep2)
+	man := readFile(t, filepath.Join(dir, manifestName))
+	tests := []struct {
+		levers, conditions []string
+		response, heatmap  string
+	}{
+		{[]string{"policy.relationship_share"}, []string{"org.parent_ed.annual_turnover.staff"},
+			"; ring: the best working time for relationship building of each line", "outlined: the best cell of each row"},
+		{[]string{"org.parent_ed.annual_turnover.staff"}, []string{"policy.relationship_share"},
+			"; ring: the best line at each working time for relationship building", "outlined: the best cell of each column"},
+		{[]string{"policy.relationship_share", "org.parent_ed.annual_turnover.staff"}, nil,
+			"; ring: the best working time for relationship building of each line", "outlined: best cell (working time for relationship building 0.1"},
+		{nil, []string{"policy.relationship_share", "org.parent_ed.annual_turnover.staff"},
+			"", "no cell outlined: neither axis is a choice"},
+	}
+	for i, tc := range tests {
+		ds, err := loadFiles(man, filepath.Join(dir, runsName), filepath.Join(dir, aggregateName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds.man.Levers, ds.man.Conditions = tc.levers, tc.conditions
+		v := newView(ds)
+		f, _ := v.response(cumulativeMeasure)
+		sub := strings.TrimPrefix(f.subtitle, v.spread("bands"))
+		if sub != tc.response {
+			t.Errorf("%d: response subtitle ends %q, want %q", i, sub, tc.response)
+		}
+		hs, _ := v.heatmaps(cumulativeMeasure)
+		if !strings.Contains(hs[0].subtitle, tc.heatmap) {
+			t.Errorf("%d: heatmap subtitle %q, want %q in it", i, hs[0].subtitle, tc.heatmap)
+		}
+	}
+}
+
+func TestBlockMeans(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		xs, want []float64
+	}{
+		{[]float64{0, 1, 2, 3, 4, 5, 6, 7}, []float64{1.5, 5.5}},
+		{[]float64{4, 4, 4, 0, 8, 10}, []float64{3, 9}},
+		{[]float64{1, nan, 1, 1, 2}, []float64{nan, 2}},
+		{nil, nil},
+	}
+	for _, tc := range tests {
+		got := blockMeans(tc.xs, 4)
+		if len(got) != len(tc.want) {
+			t.Errorf("blockMeans(%v) = %v, want %v", tc.xs, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if !close(got[i], tc.want[i]) {
+				t.Errorf("blockMeans(%v) = %v, want %v", tc.xs, got, tc.want)
+			}
 		}
 	}
 }

@@ -67,7 +67,7 @@ func TestRequestedInReport(t *testing.T) {
 			"Joint arrangements in force around the scheduled departure",
 		}, []string{
 			"the others differ from it only in the swept values.",
-			"Mean final cross-organization trust for every combination of working time for relationship building and annual staff turnover at parent_ed; brighter is higher, the outlined cell is the highest.",
+			"Mean final cross-organization trust for every combination of working time for relationship building and annual staff turnover at parent_ed; brighter is higher, in each row the outlined cell is the highest choice of working time for relationship building under that annual staff turnover at parent_ed.",
 			"Departures per run by working time for relationship building",
 		}, 0},
 		{strategies, []string{
