@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -51,6 +52,13 @@ type pointData struct {
 	leave int
 	// cf is the point's paired no-events counterfactual, or nil.
 	cf *pointData
+	// effects holds, for a point with a counterfactual, the statistics
+	// of the paired differences from it per effect metric and step
+	// (effects.csv); nil otherwise.
+	effects map[string][]summary
+	// recoveryRuns are the runs' recovery_weeks (-1: empty), in
+	// replicate order.
+	recoveryRuns []int
 	// Per run, in replicate order, from runs.csv.
 	cumRuns, resetRuns, departureRuns []float64
 	// crossRuns, trustRuns and activeRuns are final_cross_org_trust,
@@ -109,7 +117,19 @@ func loadFiles(manJSON []byte, runsPath, aggPath string) (*dataset, error) {
 		return nil, err
 	}
 	defer agg.Close()
-	return loadDataset(manJSON, runs, agg)
+	ds, err := loadDataset(manJSON, runs, agg)
+	if err != nil || !ds.man.hasCounterfactuals() {
+		return ds, err
+	}
+	eff, err := os.Open(filepath.Join(filepath.Dir(runsPath), effectsName))
+	if err != nil {
+		return nil, err
+	}
+	defer eff.Close()
+	if err := ds.readEffects(eff); err != nil {
+		return nil, fmt.Errorf("%s: %w", effectsName, err)
+	}
+	return ds, nil
 }
 
 // loadDataset reads a dataset and checks that the three files agree.
@@ -320,14 +340,14 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		if err != nil {
 			return csvError(r, resetCol, "partnership_resets: %v", err)
 		}
-		// Nothing is drawn from recovery_weeks, but a malformed value
-		// means the file is not what Close wrote.
+		recovery := -1
 		if rec[recCol] != "" {
-			if _, err := strconv.Atoi(rec[recCol]); err != nil {
+			if recovery, err = strconv.Atoi(rec[recCol]); err != nil {
 				return csvError(r, recCol, "recovery_weeks: %v", err)
 			}
 		}
 		pd := ds.all[point]
+		pd.recoveryRuns = append(pd.recoveryRuns, recovery)
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
 		pd.departureRuns = append(pd.departureRuns, departures)

@@ -2,7 +2,8 @@
 // runs.csv (one row per run), timeseries.csv (every kept step of every
 // run), aggregate.csv (mean, standard deviation and Student-t 95%
 // confidence interval over replicates per design point, step and metric),
-// manifest.json (everything needed to trace and reproduce the batch), a
+// effects.csv (with scheduled events: the statistics of each run minus
+// its paired no-events counterfactual), manifest.json (everything needed to trace and reproduce the batch), a
 // copy of the scenario text, plots/ (PNG and SVG) and report.html, a
 // self-contained page for funders. docs/OUTPUTS.md documents every file
 // and column.

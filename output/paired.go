@@ -332,7 +332,7 @@ func (e yErr) YError(i int) (float64, float64) { return e.y[i] - e.lo[i], e.hi[i
 // choiceTicks labels the lever choices of the gains plot: the values of
 // the one swept lever when that is all that differs, else the choices'
 // words; and says what the axis shows.
-func (ds *dataset) choiceTicks(ca *conditionAnswer) ([]string, string) {
+func (ds *dataset) choiceTicks(ca *conditionAnswer) ([]string, string, bool) {
 	var labels []string
 	if len(ds.man.Levers) == 1 && ca.choices[0].pd.mp.Strategy == "" {
 		k := slicesIndex(ds.man.Swept, ds.man.Levers[0])
@@ -344,7 +344,7 @@ func (ds *dataset) choiceTicks(ca *conditionAnswer) ([]string, string) {
 			}
 			labels = append(labels, v)
 		}
-		return labels, l.Name
+		return labels, l.Name, true
 	}
 	// Several levers: each choice's strategy and lever values, the axis
 	// naming them in that order, as the legends of the other plots do.
@@ -367,7 +367,7 @@ func (ds *dataset) choiceTicks(ca *conditionAnswer) ([]string, string) {
 		}
 		labels = append(labels, strings.Join(parts, ", "))
 	}
-	return labels, strings.Join(names, ", ")
+	return labels, strings.Join(names, ", "), false
 }
 
 func slicesIndex(ss []string, s string) int {
@@ -388,7 +388,8 @@ func (v *view) gains(a *answer) *figure {
 		return nil
 	}
 	ds := v.ds
-	labels, axis := ds.choiceTicks(a.conditions[0])
+	// A line joins the values of one swept lever; strategies stand apart.
+	labels, axis, joined := ds.choiceTicks(a.conditions[0])
 	heading := ""
 	var condNames []string
 	for _, c := range ds.man.Conditions {
@@ -459,9 +460,12 @@ func (v *view) gains(a *answer) *figure {
 					return err
 				}
 				dots.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-				p.Add(line, dots)
+				if joined {
+					p.Add(line)
+				}
+				p.Add(dots)
 				if leg != nil {
-					leg.add(strings.TrimPrefix(condValues(ds, ca), ""), line, dots)
+					leg.add(condValues(ds, ca), line, dots)
 				}
 			}
 			if leg != nil {

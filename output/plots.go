@@ -59,6 +59,9 @@ func figures(ds *dataset) ([]*figure, []string) {
 	if f := v.leave(); f != nil {
 		fs = append(fs, f)
 	}
+	if f := v.effect(); f != nil {
+		fs = append(fs, f)
+	}
 	drawn := map[string]bool{}
 	for _, f := range fs {
 		drawn[f.name] = true

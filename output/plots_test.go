@@ -26,7 +26,7 @@ func TestPlotKinds(t *testing.T) {
 	}{
 		// sweep2's requested plots come beside the standard ones; requests
 		// that a standard plot already answers add no file.
-		{sweep2, []string{"comparison", "event_arrangements_active", "gains_cumulative_results", "heatmap_cross_org_trust", "heatmap_cumulative_results",
+		{sweep2, []string{"comparison", "effect_partnership_strength", "event_arrangements_active", "gains_cumulative_results", "heatmap_cross_org_trust", "heatmap_cumulative_results",
 			"leave_partnership_strength", "response_cumulative_results", "response_departures",
 			"timeseries_community_engagement", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
@@ -48,12 +48,12 @@ func TestPlotKinds(t *testing.T) {
 			map[string][]string{"timeseries_results": {"one replicate per combination of settings: lines without confidence bands", "baseline"}}},
 		{sweep1, []string{"comparison", "gains_cumulative_results", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"comparison": {"one replicate per combination of settings: lines without confidence intervals"}}},
-		{sweep3, []string{"comparison", "gains_cumulative_results", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
+		{sweep3, []string{"comparison", "effect_partnership_strength", "gains_cumulative_results", "heatmap_cumulative_results_1", "heatmap_cumulative_results_2",
 			"leave_partnership_strength", "response_cumulative_results", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{"heatmap_cumulative_results_2": {"funder model partnership: mean"}}},
 		// A request the plan cannot draw is left out; an event plot aligns
 		// on an event that is not a departure.
-		{unsupported, []string{"event_vacancies", "timeseries_cross_org_trust", "timeseries_results"},
+		{unsupported, []string{"effect_partnership_strength", "event_vacancies", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
 				"event_vacancies": {"Vacancies around the scheduled event", "week 0: policy.engagement is set to 0.2 (week 4)", "weeks since the event", "vacancies (empty positions)"},
 			}},

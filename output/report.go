@@ -51,7 +51,7 @@ func render(ds *dataset, workers int) ([]plotFile, []byte, error) {
 	}
 	var files []plotFile
 	var figs []reportFigure
-	var answerFig *reportFigure
+	var answerFig, effectFig *reportFigure
 	for i, f := range fs {
 		pngData, svgData := drawn[i][0], drawn[i][1]
 		files = append(files, plotFile{f.name + ".png", pngData}, plotFile{f.name + ".svg", svgData})
@@ -62,13 +62,17 @@ func render(ds *dataset, workers int) ([]plotFile, []byte, error) {
 			PNG:     plotsName + "/" + f.name + ".png",
 			SVGFile: plotsName + "/" + f.name + ".svg",
 		}
-		if f.name == answerFigure {
+		switch f.name {
+		case answerFigure:
 			answerFig = &rf
+			continue
+		case effectFigure:
+			effectFig = &rf
 			continue
 		}
 		figs = append(figs, rf)
 	}
-	report, err := renderReport(ds, figs, answerFig, notes)
+	report, err := renderReport(ds, figs, answerFig, effectFig, notes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -142,7 +146,11 @@ type reportData struct {
 	Figures         []reportFigure
 	// Sampled marks a sampled design, whose answer is which conditions
 	// drive the results (sensitivity.go).
-	Sampled           bool
+	Sampled bool
+	// Effects say what the scheduled events cost against the paired
+	// counterfactuals, and EffectFigure shows it.
+	Effects           []string
+	EffectFigure      *reportFigure
 	Command           string
 	Seed              uint64
 	Replicates        int
@@ -158,7 +166,7 @@ type reportData struct {
 	Story string
 }
 
-func renderReport(ds *dataset, figs []reportFigure, answerFig *reportFigure, plotNotes []string) ([]byte, error) {
+func renderReport(ds *dataset, figs []reportFigure, answerFig, effectFig *reportFigure, plotNotes []string) ([]byte, error) {
 	v := newView(ds)
 	m := &ds.man
 	p := &ds.points[0].params
@@ -177,6 +185,8 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig *reportFigure, plo
 		Robust:         a.robustness(),
 		Conditions:     len(a.conditions) > 1,
 		AnswerFigure:   answerFig,
+		Effects:        v.effectSentences(),
+		EffectFigure:   effectFig,
 		Measure:        MetricLabel("cumulative_results").String(),
 		StatusQuo:      a.baseWords,
 		Word:           v.pointWord(),
@@ -541,6 +551,14 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 {{.SVG}}
 <figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
 </figure>
+{{end}}{{with .Effects}}<h3>What the scheduled event costs</h3>
+<ul class="verdicts">
+{{range .}}<li>{{.}}</li>
+{{end}}</ul>
+{{end}}{{with .EffectFigure}}<figure>
+{{.SVG}}
+<figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
+</figure>
 {{end}}{{if .Sampled}}<p class="note">Sensitivity indices and Morris effects are estimated over the design's points, each the mean of its replicates; sensitivity.csv holds every estimate with its bootstrap 95% interval, for these and more results.</p>
 {{else}}<p class="note">Gains are paired: run number r of every choice uses the same random seed, so each gain is the mean over replicates of the difference between a choice's run and the status quo's run on the same random future, with a 95% Student t confidence interval of that mean. Percentages are of the status quo's mean.</p>
 {{end}}
@@ -603,7 +621,7 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 <dt>Go version</dt><dd>{{.GoVersion}}</dd>
 {{with .Build}}<dt>Build</dt><dd><code>{{.}}</code></dd>{{end}}
 </dl>
-<p class="note">Every number in this report comes from runs.csv and aggregate.csv in this folder; manifest.json lists every run's seed and every parameter. docs/OUTPUTS.md describes the files.</p>
+<p class="note">Every number in this report comes from runs.csv, aggregate.csv and (with scheduled events) effects.csv in this folder; manifest.json lists every run's seed and every parameter. docs/OUTPUTS.md describes the files.</p>
 </main>
 </body>
 </html>

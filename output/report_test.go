@@ -40,8 +40,8 @@ func TestReportContent(t *testing.T) {
 	if n := strings.Count(html, "<tr"); n != 1+4+1+8 {
 		t.Errorf("regret and ranking tables have %d rows, want a header and 4 lever choices, a header and 8 combinations", n)
 	}
-	if n := strings.Count(html, "<svg "); n != 11 {
-		t.Errorf("report.html has %d inline plots, want 11", n)
+	if n := strings.Count(html, "<svg "); n != 12 {
+		t.Errorf("report.html has %d inline plots, want 12", n)
 	}
 	for _, bad := range []string{"<script", `src="http`, `href="http`, "url(http", "@import", "<link", "<img", "<?xml"} {
 		if strings.Contains(html, bad) {

@@ -58,6 +58,7 @@ func TestRequestedInReport(t *testing.T) {
 	}{
 		{sweep2, []string{
 			"Gain in total results over the status quo",
+			"Effect of the scheduled event on partnership strength",
 			"Initiative results over time", "Trust between organizations over time",
 			"Total results by working time for relationship building",
 			"Total results by working time for relationship building and annual staff turnover at parent_ed",
@@ -82,6 +83,7 @@ func TestRequestedInReport(t *testing.T) {
 			"Each row is a strategy, highest first: the mean over replicates of the trust between funder and grantees in the last week of a run (0–1), after 20 weeks.",
 		}, 0},
 		{unsupported, []string{
+			"Effect of the scheduled event on partnership strength",
 			"Initiative results over time", "Trust between organizations over time", "Vacancies around the scheduled event",
 		}, []string{
 			"Plots the scenario asks for that this batch cannot draw:",

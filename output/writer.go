@@ -94,6 +94,14 @@ type Writer struct {
 	// counterfactual point written, for the recovery of its twin with
 	// events, the next point.
 	cf [][]float64
+	// effects is effects.csv, nil when the plan has no counterfactuals;
+	// cfVals holds the effect metrics (effectValues) of each replicate
+	// of the last counterfactual point, effAcc the paired differences of
+	// the point being accumulated, per step and effect metric.
+	effects     *tempCSV
+	effectSlots []int
+	cfVals      [][]float64
+	effAcc      [][]welford
 
 	next     int         // index of the next expected run
 	acc      [][]welford // per step, per metric, for the point being accumulated
@@ -189,6 +197,12 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	if w.agg, err = w.newTempCSV(aggregateName, aggHeader); err != nil {
 		return nil, w.failCreate(err)
 	}
+	if w.man.hasCounterfactuals() {
+		if w.effects, err = w.newTempCSV(effectsName, aggHeader); err != nil {
+			return nil, w.failCreate(err)
+		}
+		w.effectSlots = effectSlots()
+	}
 	return w, nil
 }
 
@@ -199,6 +213,7 @@ var stalePatterns = []string{
 	"." + runsName + ".*.tmp",
 	"." + seriesName + ".*.tmp",
 	"." + aggregateName + ".*.tmp",
+	"." + effectsName + ".*.tmp",
 	"." + manifestName + ".*.tmp",
 	"." + scenarioCopyName + ".*.tmp",
 	"." + reportName + ".*.tmp",
@@ -370,6 +385,12 @@ type drawnPoint struct {
 	cum, resets, departures []float64
 	cross, trust, active    []float64
 	series                  [][]summary
+	// effects are the statistics of the paired event effects per effect
+	// metric and step (effects.csv), nil for a point without a
+	// counterfactual.
+	effects [][]summary
+	// recovery are the runs' recovery_weeks (-1: empty).
+	recovery []int
 }
 
 // Add writes one finished run: it is AddRows(Format(r)). Results must
@@ -450,14 +471,30 @@ func (w *Writer) AddRows(rows *Rows) error {
 			r.Run.Index, len(r.Steps), r.Run.Point, len(w.acc))
 	}
 
-	if pt.Counterfactual {
+	paired := pt.Index > 0 && w.plan.Points[pt.Index-1].Counterfactual && !pt.Counterfactual
+	switch {
+	case pt.Counterfactual:
 		if r.Run.Replicate == 0 {
 			w.cf = make([][]float64, w.plan.Replicates)
+			w.cfVals = make([][]float64, w.plan.Replicates)
 		}
 		w.cf[r.Run.Replicate] = strengths(r.Steps)
-	} else if i := pt.Index - 1; i >= 0 && w.plan.Points[i].Counterfactual && rows.summary.LeaveStep >= 0 {
-		rows.summary.RecoveryWeeks = recoveryAgainst(strengths(r.Steps), w.cf[r.Run.Replicate], rows.summary.LeaveStep)
-		rows.run = w.appendRun(rows.run[:0], r, &rows.summary)
+		w.cfVals[r.Run.Replicate] = effectValues(r.Steps, w.effectSlots)
+	case paired:
+		if rows.summary.LeaveStep >= 0 {
+			rows.summary.RecoveryWeeks = recoveryAgainst(strengths(r.Steps), w.cf[r.Run.Replicate], rows.summary.LeaveStep)
+			rows.run = w.appendRun(rows.run[:0], r, &rows.summary)
+		}
+		if r.Run.Replicate == 0 {
+			w.effAcc = make([][]welford, len(r.Steps))
+			for i := range w.effAcc {
+				w.effAcc[i] = make([]welford, len(effectMetrics))
+			}
+		}
+		if c := w.cfVals[r.Run.Replicate]; len(c) != len(r.Steps)*len(effectMetrics) {
+			return fmt.Errorf("output: run %d has %d steps, its counterfactual %d", r.Run.Index, len(r.Steps), len(c)/len(effectMetrics))
+		}
+		addEffect(w.effAcc, effectValues(r.Steps, w.effectSlots), w.cfVals[r.Run.Replicate])
 	}
 	if err := w.runs.write(rows.run); err != nil {
 		return fmt.Errorf("output: %w", err)
@@ -475,6 +512,7 @@ func (w *Writer) AddRows(rows *Rows) error {
 	d.cross = append(d.cross, rows.summary.FinalCrossOrgTrust)
 	d.trust = append(d.trust, rows.summary.FinalMeanTrust)
 	d.active = append(d.active, rows.summary.MeanActivePartnerships)
+	d.recovery = append(d.recovery, rows.summary.RecoveryWeeks)
 	for i := range r.Steps {
 		w.vals = r.Steps[i].Values(w.vals[:0])
 		for k, v := range w.vals {
@@ -486,6 +524,12 @@ func (w *Writer) AddRows(rows *Rows) error {
 			return err
 		}
 		w.acc = nil
+		if paired {
+			if err := w.writeEffects(pt); err != nil {
+				return err
+			}
+			w.effAcc, w.cf, w.cfVals = nil, nil, nil
+		}
 	}
 	w.next++
 	return nil
@@ -612,7 +656,10 @@ func (w *Writer) Close(end time.Time) (err error) {
 	// (before abort removes the files).
 	csvErr := make(chan error, 1)
 	go func() {
-		for _, t := range []*tempCSV{w.runs, w.series, w.agg} {
+		for _, t := range []*tempCSV{w.runs, w.series, w.agg, w.effects} {
+			if t == nil {
+				continue
+			}
 			if err := t.finish(); err != nil {
 				csvErr <- err
 				return
@@ -689,6 +736,13 @@ func (w *Writer) Close(end time.Time) (err error) {
 	if sensTemp != "" {
 		moves = append(moves, struct{ from, to string }{sensTemp, sensitivityName})
 	}
+	if w.effects != nil {
+		moves = append(moves, struct{ from, to string }{w.effects.f.Name(), effectsName})
+	} else if err := os.Remove(filepath.Join(w.dir, effectsName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// An earlier batch's effects.csv in the same directory would
+		// describe points this batch does not have.
+		return err
+	}
 	for _, m := range moves {
 		if err := w.publish(m.from, m.to); err != nil {
 			return err
@@ -728,9 +782,16 @@ func (w *Writer) dataset() (*dataset, error) {
 	for i, pd := range ds.all {
 		d := &w.drawn[i]
 		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
+		pd.recoveryRuns = d.recovery
 		pd.crossRuns, pd.trustRuns, pd.activeRuns = d.cross, d.trust, d.active
 		for j, metric := range ds.metrics {
 			pd.series[metric] = d.series[j]
+		}
+		if d.effects != nil {
+			pd.effects = map[string][]summary{}
+			for j, metric := range effectMetrics {
+				pd.effects[metric] = d.effects[j]
+			}
 		}
 	}
 	ds.summarize()

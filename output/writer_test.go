@@ -176,8 +176,8 @@ func TestRedrawReproducesPlots(t *testing.T) {
 			before[n] = readFile(t, filepath.Join(dir, n))
 		}
 	}
-	if len(before) != 2*11+1 {
-		t.Fatalf("%d plot and report files, want 2×11 plots and the report", len(before))
+	if len(before) != 2*12+1 {
+		t.Fatalf("%d plot and report files, want 2×12 plots and the report", len(before))
 	}
 	if err := os.RemoveAll(filepath.Join(dir, plotsName)); err != nil {
 		t.Fatal(err)
@@ -342,8 +342,10 @@ func TestNothingPublishedBeforeClose(t *testing.T) {
 			if got := published(t, dir); len(got) != 0 {
 				t.Fatalf("published before Close: %v", got)
 			}
-			if len(listDir(t, dir)) != 3 {
-				t.Fatalf("want 3 temporary CSV files, have %v", listDir(t, dir))
+			// runs, timeseries, aggregate and effects (the plan has a
+			// departure, so counterfactuals).
+			if len(listDir(t, dir)) != 4 {
+				t.Fatalf("want 4 temporary CSV files, have %v", listDir(t, dir))
 			}
 			if err := tc.finish(w); err != nil {
 				t.Fatal(err)

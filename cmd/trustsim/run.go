@@ -63,6 +63,7 @@ runs "default"), on all CPUs, and writes into the output directory:
   runs.csv        one row per run
   timeseries.csv  every kept step of every run
   aggregate.csv   mean and 95% confidence interval over replicates
+  effects.csv     with scheduled events: each run minus the same run without them
   manifest.json   scenario, seeds, parameters and program version
   plots/          PNG and SVG plots, and report.html
 They appear only when the batch has finished, replacing those of an
