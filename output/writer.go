@@ -738,10 +738,12 @@ func (w *Writer) Close(end time.Time) (err error) {
 	}
 	if w.effects != nil {
 		moves = append(moves, struct{ from, to string }{w.effects.f.Name(), effectsName})
-	} else if err := os.Remove(filepath.Join(w.dir, effectsName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// An earlier batch's effects.csv in the same directory would
-		// describe points this batch does not have.
-		return err
+	} else if earlier {
+		// An earlier batch's effects.csv would describe points this
+		// batch does not have.
+		if err := os.Remove(filepath.Join(w.dir, effectsName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	for _, m := range moves {
 		if err := w.publish(m.from, m.to); err != nil {
