@@ -81,6 +81,8 @@ type metricEntry struct {
 const (
 	unitShare   = "0–1"
 	unitResults = "effective service hours"
+	// unitTurnover is the unit of realised and set annual turnover.
+	unitTurnover = "share leaving per year"
 )
 
 // metricEntries label every metric of sim.MetricNames (a test checks
@@ -101,6 +103,10 @@ var metricEntries = map[string]metricEntry{
 	"partnership_resets":   {Label{"partnership resets", "partnerships lost per week"}, nonNegative},
 	"mean_alignment":       {Label{"alignment with the common purpose", unitShare}, unitRange},
 	"community_engagement": {Label{"community co-production", "index, " + unitShare}, unitRange},
+	"leader_turnover":      {Label{"realised leader turnover", unitTurnover}, nonNegative},
+	"staff_turnover":       {Label{"realised staff turnover", unitTurnover}, nonNegative},
+	"volunteer_turnover":   {Label{"realised volunteer turnover", unitTurnover}, nonNegative},
+	"member_turnover":      {Label{"realised community member turnover", unitTurnover}, nonNegative},
 }
 
 // runColumnLabels label every summary column of runs.csv (runColumns; a
@@ -139,6 +145,7 @@ var metricSupports = func() []support {
 // organization (a test checks that every spec has a label).
 var paramLabels = map[string]Label{
 	"horizon": {"run length", "weeks"},
+	"warmup":  {"warm-up before the first recorded week", "weeks"},
 
 	"trust.growth_per_hour":           {"trust gained per hour of relationship building", "share of the way to full trust per hour"},
 	"trust.work_discount":             {"trust growth in meetings and joint work", "ratio to dedicated time"},
@@ -215,7 +222,7 @@ var roleParamLabels = map[string]Label{
 // replaces %s.
 var orgParamLabels = map[string]Label{
 	"positions":         {"%s positions", "positions"},
-	"annual_turnover":   {"annual %s turnover", "share leaving per year"},
+	"annual_turnover":   {"annual %s turnover", unitTurnover},
 	"vacancy_weeks":     {"time a vacancy stays open", "weeks, mean"},
 	"hire_alignment":    {"alignment of new hires", unitShare + ", mean"},
 	"hire_alignment_sd": {"spread of new hires' alignment", "standard deviation"},

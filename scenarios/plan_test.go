@@ -540,7 +540,7 @@ who = "parent_ed/leader/0"
 		err       string
 	}{
 		{"replicates", [][2]string{{"replicates", "1000000"}},
-			"--replicates: replicates: 2002 design points (half of them paired no-events counterfactuals) × 1000000 replicates = 2002000000 runs need about 119.4 GiB of memory to plan and aggregate (about 39.9 KiB per design point, 64 B per run); at most 2.0 GiB; use fewer replicates, sweep values or strategies, or a shorter horizon"},
+			"--replicates: replicates: 2002 design points (half of them paired no-events counterfactuals) × 1000000 replicates = 2002000000 runs need about 119.4 GiB of memory to plan and aggregate (about 49.4 KiB per design point, 64 B per run); at most 2.0 GiB; use fewer replicates, sweep values or strategies, or a shorter horizon"},
 		{"people", [][2]string{{"org.*.positions.staff", "1000000"}},
 			"--set: org.*.positions.staff: 7000062 people per run need about 6.7 GiB of memory (about 1 KiB per person); at most 5000000 people per run (about 4.8 GiB)"},
 		{"horizon", [][2]string{{"horizon", "20"}},

@@ -30,7 +30,7 @@ func (m *Model) keepArrangements() {
 				continue
 			}
 			a.noTie = 0
-			if p.ContactHours > 0 && m.contact(a.a, a.b, p.ContactHours, false, m.rReview) &&
+			if p.ContactHours > 0 && m.contact(a.a, a.b, p.ContactHours, false, m.eventStream(purposeUpkeep, int32(k))) &&
 				m.Trust(int(a.a), int(a.b)) < p.MinTrust {
 				a.status = arrEnded
 			}
@@ -64,6 +64,7 @@ func (m *Model) reviewArrangements() {
 		}
 		tied := m.findTie(a.a, a.b) >= 0
 		keep := true
+		r := m.eventStream(purposeKeep, int32(k))
 		for side, slot := range [2]int32{a.a, a.b} {
 			if !a.review[side] {
 				continue
@@ -73,7 +74,7 @@ func (m *Model) reviewArrangements() {
 				kappa = m.handedOver[slot]
 			}
 			pk := kappa + (1-kappa)/(1+fmath.Exp(-(m.align[slot]-p.MinAlignment)/p.ReviewSpread))
-			if m.rReview.Float64() >= pk {
+			if r.Float64() >= pk {
 				keep = false
 			}
 		}

@@ -339,11 +339,14 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 		if j >= 0 && m.role[j] == Member && m.role[i] != Member {
 			j = -1 // members are met through co-production, not introductions
 		}
-	} else if len(m.partnerSlots) > 0 && r.Float64() < p.Network.ColdContactProbability {
-		j = m.partnerSlots[r.IntN(len(m.partnerSlots))]
-		if m.org[j] == m.org[i] {
-			j = -1
+	} else if others := int32(len(m.partnerSlots)) - m.partnerCount[m.org[i]]; others > 0 && r.Float64() < p.Network.ColdContactProbability {
+		// A position of another non-community organization, uniformly:
+		// the draw skips i's own organization's run of partnerSlots.
+		k := r.Int32N(others)
+		if k >= m.partnerFrom[m.org[i]] {
+			k += m.partnerCount[m.org[i]]
 		}
+		j = m.partnerSlots[k]
 	}
 	if j < 0 || j == i || !m.present[j] {
 		return -1
@@ -359,7 +362,13 @@ func (m *Model) newContact(i int32, r *rand.Rand) int32 {
 // in post (docs/MODEL.md §7.3, M4).
 func (m *Model) conveningNow() bool {
 	c := &m.p.Convening
-	return c.Interval > 0 && m.step%c.Interval == 0 && m.backboneInPost()
+	if c.Interval <= 0 {
+		return false
+	}
+	// The calendar counts from recorded week 0 (weeks 0, interval, ...),
+	// and back from it through the warm-up.
+	w := m.Week() % c.Interval
+	return w == 0 && m.backboneInPost()
 }
 
 // attendBlock decides who of block b attends this week's convening

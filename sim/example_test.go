@@ -29,7 +29,7 @@ func ExampleRun() {
 	// Output:
 	// weeks: 52
 	// trust in [0,1]: true
-	// metrics per step: 15
+	// metrics per step: 19
 }
 
 // Step a run by hand and inspect its state, as a test of a mechanism would.
@@ -41,7 +41,8 @@ func ExampleModel_Advance() {
 		panic(err)
 	}
 	leader, _ := m.PersonAt(sim.PersonRef{Org: "parent_ed", Role: sim.Leader})
-	for m.Step() < 4 {
+	// Week counts recorded weeks: the default warm-up runs first.
+	for m.Week() < 4 {
 		m.Advance()
 	}
 	fmt.Println("leader present:", m.Present(leader), "ties:", m.Degree(leader))

@@ -25,7 +25,7 @@ func TestGoldenRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for m.Step() < p.Horizon {
+	for m.Week() < p.Horizon {
 		met := m.Advance()
 		fmt.Fprintf(&b, "%+v\n", met)
 	}

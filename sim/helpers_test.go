@@ -107,7 +107,8 @@ func set(t testing.TB, p *sim.Params, kv ...any) {
 // twoOrgs is the seed's story in its barest form: two nonprofits whose
 // only cross-organization tie is their leaders', an arrangement those
 // leaders hold, no backbone and no community. Nobody leaves unless an
-// event says so.
+// event says so. It starts from its initial state, without a warm-up, so
+// that the story's steps are exact.
 func twoOrgs() sim.Params {
 	p := sim.Default()
 	a := sim.DefaultOrg("family_center", sim.Nonprofit)
@@ -128,5 +129,6 @@ func twoOrgs() sim.Params {
 	p.Convening.Interval = 0
 	p.Policy.Engagement = 0
 	p.Horizon = 104
+	p.Warmup = 0
 	return p
 }

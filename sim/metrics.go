@@ -8,12 +8,14 @@ import (
 // Metrics are the quantities recorded at the end of every step
 // (docs/MODEL.md §7.11). Field order is the column order of MetricNames.
 type Metrics struct {
-	// Step is the step just completed, from 0.
+	// Step is the recorded week just completed, from 0; negative during
+	// the warm-up (docs/MODEL.md §3).
 	Step int
 	// Results is the initiative's results this step (results units:
 	// effective service hours per week).
 	Results float64
-	// CumulativeResults is the sum of Results over steps 0..Step.
+	// CumulativeResults is the sum of Results over recorded weeks 0..Step
+	// (during the warm-up, over the warm-up's weeks so far).
 	CumulativeResults float64
 	// MeanTrust is the mean trust over all ties (0 when there are none).
 	MeanTrust float64
@@ -50,6 +52,15 @@ type Metrics struct {
 	// over community members present of engaged × (noisy-or of trust to
 	// nonprofit people).
 	CommunityEngagement float64
+	// LeaderTurnover, StaffTurnover, VolunteerTurnover and MemberTurnover
+	// are the realised annual turnover of each role since recorded week 0:
+	// people of that role who left (hazard and scheduled departures) per
+	// person in post per year, 52·D_r / Σ_weeks N_r (docs/MODEL.md §7.11);
+	// 0 for a role nobody has held.
+	LeaderTurnover    float64
+	StaffTurnover     float64
+	VolunteerTurnover float64
+	MemberTurnover    float64
 }
 
 // metricNames are the snake_case names of the Metrics fields after Step.
@@ -58,6 +69,7 @@ var metricNames = []string{
 	"ties", "cross_org_ties", "active_partnerships", "partnership_strength",
 	"arrangements_active", "departures", "vacancies", "partnership_resets",
 	"mean_alignment", "community_engagement",
+	"leader_turnover", "staff_turnover", "volunteer_turnover", "member_turnover",
 }
 
 // MetricNames returns the snake_case names of the metrics in the order of
@@ -72,6 +84,7 @@ func (m *Metrics) Values(dst []float64) []float64 {
 		float64(m.Ties), float64(m.CrossOrgTies), float64(m.ActivePartnerships), m.PartnershipStrength,
 		float64(m.ArrangementsActive), float64(m.Departures), float64(m.Vacancies), float64(m.PartnershipResets),
 		m.MeanAlignment, m.CommunityEngagement,
+		m.LeaderTurnover, m.StaffTurnover, m.VolunteerTurnover, m.MemberTurnover,
 	)
 }
 
@@ -98,6 +111,7 @@ func (m *Metrics) SetValues(vals []float64) error {
 	m.PartnershipStrength = vals[8]
 	m.ArrangementsActive, m.Departures, m.Vacancies, m.PartnershipResets = counts[3], counts[4], counts[5], counts[6]
 	m.MeanAlignment, m.CommunityEngagement = vals[13], vals[14]
+	m.LeaderTurnover, m.StaffTurnover, m.VolunteerTurnover, m.MemberTurnover = vals[15], vals[16], vals[17], vals[18]
 	return nil
 }
 

@@ -13,9 +13,10 @@ import (
 // and each slot keeps the indices of its ties. A Model is not safe for
 // concurrent use; separate Models share nothing.
 type Model struct {
-	p    Params
-	seed uint64
-	step int
+	p      Params
+	seed   uint64
+	step   int // steps completed, warm-up included
+	warmup int // steps before recorded week 0 (Params.Warmup)
 
 	orgs      []orgState
 	nOrgs     int
@@ -38,7 +39,9 @@ type Model struct {
 	crossSum    []float64 // summed cross-organization trust, from the last sweep
 	memberProd  []float64 // Π(1-T) over a member's ties to nonprofit people
 
-	partnerSlots []int32 // slots of non-community organizations
+	partnerSlots []int32 // slots of non-community organizations, organization by organization
+	partnerFrom  []int32 // per organization: index of its first slot in partnerSlots
+	partnerCount []int32 // per organization: its slots in partnerSlots (0 for the community)
 	serviceSlots []int32 // slots of nonprofit organizations
 
 	edges edgeArena // storage of adj and xadj
@@ -73,13 +76,27 @@ type Model struct {
 	events []Event // sorted by step (stable)
 	nextEv int
 
-	// Streams of the sequential parts of a step. Contacts and convening
-	// attendance draw from per-person streams instead (personStream).
-	rLeave   *rand.Rand // one draw per slot per step: leaving
-	rVacancy *rand.Rand // vacancy lengths
-	rHire    *rand.Rand // people's alignment, engagement and initial tenure; initial ties
-	rReview  *rand.Rand // arrangement reviews and the champions' upkeep contacts
-	rHandoff *rand.Rand // which ties a warm handoff passes on
+	// Run-wide streams. Everything else draws from streams keyed by
+	// (seed, step, purpose, slot or arrangement): personStream for the
+	// week's contacts and convening attendance, eventStream for vacancies,
+	// hiring, handoffs and arrangements (docs/MODEL.md §4, Stochasticity).
+	rLeave *rand.Rand // one draw per slot per step: leaving
+	rInit  *rand.Rand // partners of the initial colleague and history ties
+	evPCG  rand.PCG   // source of eventStream
+	evRNG  *rand.Rand // draws from evPCG
+
+	// Leaving (leave): each present person's embeddedness weight
+	// exp(−η·E_i), and per position group (organization and role) the sum
+	// of the weights and the number of people in post.
+	leaveW []float64
+	groupW []float64
+	groupN []float64
+
+	// Realised turnover since recorded week 0, per role: departures that
+	// count as turnover (hazard and leave events) and person-weeks in post
+	// at the leaving draw (docs/MODEL.md §7.11).
+	leftRole  [NumRoles]float64
+	atRisk    [NumRoles]float64
 
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.
@@ -175,12 +192,11 @@ func New(p Params, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	p = p.Clone()
-	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs)}
+	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs), warmup: p.Warmup}
 	m.rLeave = newStream(seed, 3)
-	m.rVacancy = newStream(seed, 4)
-	m.rHire = newStream(seed, 5)
-	m.rReview = newStream(seed, 6)
-	m.rHandoff = newStream(seed, 7)
+	m.rInit = newStream(seed, 5)
+	m.evRNG = rand.New(&m.evPCG)
+	m.stepKey = stepKey(seed, 0) // the keys of the initial hires (arrive)
 
 	n := p.People()
 	m.org = make([]int32, n)
@@ -200,6 +216,11 @@ func New(p Params, seed uint64) (*Model, error) {
 	m.pending = map[int32][]handoffTie{}
 	m.crossSum = make([]float64, n)
 	m.memberProd = make([]float64, n)
+	m.leaveW = make([]float64, n)
+	m.groupW = make([]float64, len(p.Orgs)*int(NumRoles))
+	m.groupN = make([]float64, len(p.Orgs)*int(NumRoles))
+	m.partnerFrom = make([]int32, len(p.Orgs))
+	m.partnerCount = make([]int32, len(p.Orgs))
 	m.dirty = make([]uint8, n)
 	m.convLoss = make([]float64, m.nOrgs)
 	m.attended = make([]int32, n)
@@ -225,6 +246,7 @@ func New(p Params, seed uint64) (*Model, error) {
 		o := &p.Orgs[oi]
 		st := &m.orgs[oi]
 		st.first, st.kind, st.in = slot, o.Kind, !joinsLater[o.Name]
+		m.partnerFrom[oi] = int32(len(m.partnerSlots))
 		for r := Role(0); r < NumRoles; r++ {
 			st.roleStart[r] = slot
 			for k := 0; k < o.Positions[r]; k++ {
@@ -240,6 +262,7 @@ func New(p Params, seed uint64) (*Model, error) {
 			}
 		}
 		st.end = slot
+		m.partnerCount[oi] = int32(len(m.partnerSlots)) - m.partnerFrom[oi]
 	}
 	m.events = sortedEvents(p.Events)
 	m.refresh()
@@ -250,7 +273,7 @@ func New(p Params, seed uint64) (*Model, error) {
 		}
 		for i := m.orgs[oi].first; i < m.orgs[oi].end; i++ {
 			m.arrive(i)
-			m.tenure[i] = int32(m.rHire.IntN(260)) // tenure at the start: uniform over 5 years
+			m.tenure[i] = int32(m.eventStream(purposeTenure, i).IntN(260)) // tenure at the start: uniform over 5 years
 		}
 	}
 	m.initialTies()
@@ -267,6 +290,33 @@ func New(p Params, seed uint64) (*Model, error) {
 // nearby seeds are unrelated (docs/MODEL.md §4, Stochasticity).
 func newStream(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(mix(seed^mix(stream)), mix(seed+0x9e3779b97f4a7c15*stream)))
+}
+
+// stepKey is the root of the streams keyed by step: mix(seed XOR mix(step)).
+func stepKey(seed uint64, step int) uint64 { return mix(seed ^ mix(uint64(step))) }
+
+// Purposes of the streams of the sequential parts of a step (eventStream),
+// numbered after those of personStream.
+const (
+	purposeVacancy = iota + 3 // a leaver's vacancy length
+	purposeHire               // an arriving person's alignment and engagement draw
+	purposeTenure             // an initial person's tenure
+	purposeHandoff            // which of a leaver's ties a warm handoff passes on
+	purposeUpkeep             // an arrangement's upkeep contact
+	purposeKeep               // the keep decisions of an arrangement's new champions
+)
+
+// eventStream reseeds the model's event source for the draws of the
+// current step for one purpose and one slot or arrangement k, and returns
+// it. Like personStream, the stream depends on (seed, step, purpose, k)
+// only, so that two runs of the same seed that differ in one event (a
+// scheduled departure, say) draw the same vacancy lengths, hires and
+// handoffs wherever the same thing happens at the same step in both:
+// common random numbers (docs/MODEL.md §4, Stochasticity).
+func (m *Model) eventStream(purpose uint64, k int32) *rand.Rand {
+	key := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
+	m.evPCG.Seed(mix(key^uint64(k)), mix(key+uint64(k)*0xbf58476d1ce4e5b9))
+	return m.evRNG
 }
 
 // mix is the SplitMix64 finalizer.
@@ -297,7 +347,7 @@ func sortedEvents(ev []Event) []Event {
 // (docs/MODEL.md §7.2, §7.7, §7.11, §7.12).
 func (m *Model) refresh() {
 	p := &m.p
-	building := p.Policy.Sustained || m.step < p.Policy.FormationWeeks
+	building := p.Policy.Sustained || m.Week() < p.Policy.FormationWeeks
 	for oi := range p.Orgs {
 		o := &p.Orgs[oi]
 		s, rep := relationshipShare(p, o.Kind, building)
@@ -358,7 +408,7 @@ func relationshipShare(p *Params, k Kind, building bool) (share, reporting float
 // shared histories and the champions' ties of arrangements.
 func (m *Model) initialTies() {
 	p := &m.p
-	r := m.rHire
+	r := m.rInit
 	for oi := range m.orgs {
 		st := &m.orgs[oi]
 		if !st.in || st.kind == Community || st.end-st.first < 2 {
@@ -420,8 +470,12 @@ func (m *Model) slotOf(r PersonRef) int32 {
 	return st.roleStart[r.Role] + int32(r.Index)
 }
 
-// Step returns the number of steps completed.
+// Step returns the number of steps completed, warm-up included.
 func (m *Model) Step() int { return m.step }
+
+// Week returns the recorded week of the next step: negative during the
+// warm-up, 0 for the first recorded step (docs/MODEL.md §3).
+func (m *Model) Week() int { return m.step - m.warmup }
 
 // Advance runs one weekly step in the order of docs/MODEL.md §3 (Process
 // overview and scheduling) and returns its metrics.
@@ -472,9 +526,14 @@ var stepPhases = []phase{
 // stops relationship building (refresh).
 func (m *Model) startStep() {
 	m.departures, m.resets = 0, 0
-	m.stepKey = mix(m.seed ^ mix(uint64(m.step)))
+	m.stepKey = stepKey(m.seed, m.step)
 	clear(m.convLoss)
-	if m.step == m.p.Policy.FormationWeeks && !m.p.Policy.Sustained {
+	if m.Week() == 0 {
+		// Recording starts: results and turnover count from here.
+		m.cumulative = 0
+		m.leftRole, m.atRisk = [NumRoles]float64{}, [NumRoles]float64{}
+	}
+	if m.Week() == m.p.Policy.FormationWeeks && !m.p.Policy.Sustained {
 		m.refresh()
 	}
 }

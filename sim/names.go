@@ -143,7 +143,8 @@ func (p *Params) eachSpec(visit func(Spec)) {
 	}
 	const maxWeeks = 52 * 100
 
-	in("horizon", &p.Horizon, 1, maxWeeks, "weeks", "number of weekly steps in a run")
+	in("horizon", &p.Horizon, 1, maxWeeks, "weeks", "number of weekly steps recorded")
+	in("warmup", &p.Warmup, 0, maxWeeks, "weeks", "weekly steps run before recorded week 0, so that recording starts from the initiative's steady state")
 
 	t := &p.Trust
 	fl("trust.growth_per_hour", &t.GrowthPerHour, 0, 1, "1/hour", "α: trust gained per dedicated hour at full alignment, as a share of the distance to 1")
@@ -231,7 +232,7 @@ func (p *Params) eachSpec(visit func(Spec)) {
 			in(pre+"positions."+r.String(), &o.Positions[r], 0, 1e6, "positions", "number of "+r.String()+" positions")
 		}
 		for r := Role(0); r < NumRoles; r++ {
-			fl(pre+"annual_turnover."+r.String(), &o.AnnualTurnover[r], 0, 1, "1/year", "probability per year that a "+r.String()+" leaves")
+			fl(pre+"annual_turnover."+r.String(), &o.AnnualTurnover[r], 0, 1, "1/year", "realised annual turnover of "+r.String()+"s: leavers per year per person in post")
 		}
 		fl(pre+"vacancy_weeks", &o.VacancyWeeks, 0, 520, "weeks", "mean time a vacated position stays empty")
 		fl(pre+"hire_alignment", &o.HireAlignment, 0, 1, "alignment", "mean alignment of new people")

@@ -143,7 +143,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 					t.Fatalf("%d people give %d blocks; the test needs several", len(m.org), m.nBlocks)
 				}
 				var tr trace
-				for m.Step() < p.Horizon {
+				for m.Week() < p.Horizon {
 					tr.met = append(tr.met, m.Advance())
 					tr.hash = append(tr.hash, m.stateHash())
 				}
@@ -242,8 +242,8 @@ func TestWorkersChangingBetweenStepsDoNotChangeResults(t *testing.T) {
 		k++
 		return counts[k%len(counts)]
 	}})
-	if k != p.Horizon {
-		t.Fatalf("WorkersNow asked %d times in %d steps", k, p.Horizon)
+	if k != p.Warmup+p.Horizon {
+		t.Fatalf("WorkersNow asked %d times in %d steps", k, p.Warmup+p.Horizon)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatal("a run whose worker count changes between steps differs from a run on one worker")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // Role is a person's position in an organization (docs/MODEL.md §2, "Persons").
@@ -111,8 +110,10 @@ type Org struct {
 	// Positions is the number of positions per role; a community org holds
 	// members only.
 	Positions [NumRoles]int
-	// AnnualTurnover is the probability per year that the holder of a
-	// position of each role leaves (docs/MODEL.md §7.7).
+	// AnnualTurnover is the realised annual turnover of each role: people
+	// who leave per year per person in post (separations per average
+	// headcount). Embeddedness decides who leaves, not how many
+	// (docs/MODEL.md §7.7).
 	AnnualTurnover [NumRoles]float64
 	// VacancyWeeks is the mean time a vacated position stays empty.
 	VacancyWeeks float64
@@ -429,8 +430,13 @@ type Results struct {
 // it field by field through dotted names (see Set); the zero value is not
 // valid: start from Default.
 type Params struct {
-	// Horizon is the number of weekly steps to run.
+	// Horizon is the number of weekly steps recorded.
 	Horizon int
+	// Warmup is the number of weekly steps run before recorded week 0, so
+	// that what is recorded starts from the initiative's quasi-stationary
+	// state (docs/MODEL.md §3, "Warm-up"). Events, the formation phase and
+	// the convening calendar count from recorded week 0.
+	Warmup int
 	// Orgs are the organizations; their order fixes person indices.
 	Orgs         []Org
 	History      []History
@@ -449,12 +455,18 @@ type Params struct {
 	Results      Results
 }
 
+// DefaultWarmup is the default warm-up in weeks (Params.Warmup): the
+// weeks the default initiative takes to reach its steady state, by the
+// criterion of docs/MODEL.md §3 ("Warm-up"), checked by TestWarmupConverges.
+const DefaultWarmup = 260
+
 // Default returns the model parameters of docs/MODEL.md with a small
 // default initiative: four nonprofits, a funder, a backbone and the
 // community served, with a shared history between two nonprofits.
 func Default() Params {
 	p := Params{
 		Horizon: 260,
+		Warmup:  DefaultWarmup,
 		Orgs: []Org{
 			DefaultOrg("backbone", Backbone),
 			DefaultOrg("funder", Funder),
@@ -561,11 +573,8 @@ func (p *Params) People() int {
 	return n
 }
 
-// weeklyHazard converts an annual probability into a weekly one:
-// h = 1 - (1-p)^(1/52) (docs/MODEL.md §7.7).
-func weeklyHazard(annual float64) float64 {
-	if annual >= 1 {
-		return 1
-	}
-	return -fmath.Expm1(fmath.Log1p(-annual) / 52)
-}
+// weeklyHazard converts an annual turnover rate, in separations per
+// average headcount per year (the measure of the nonprofit surveys the
+// defaults come from), into the weekly leaving probability of a person in
+// post: h = rate/52 (docs/MODEL.md §7.7).
+func weeklyHazard(annual float64) float64 { return annual / 52 }

@@ -176,7 +176,7 @@ func TestSetEventsTakeEffect(t *testing.T) {
 	if s := m.Partnership("family_center", "parent_ed"); s == 0 {
 		t.Fatal("the shared history should make a partnership at the start")
 	}
-	for m.Step() < p.Horizon {
+	for m.Week() < p.Horizon {
 		met := m.Advance()
 		if err := m.CheckInvariants(); err != nil {
 			t.Fatal(err)

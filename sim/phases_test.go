@@ -69,7 +69,7 @@ func benchPhases(b *testing.B, p Params, warmup, workers int) {
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		if m.Step() >= p.Horizon {
+		if m.Week() >= p.Horizon {
 			b.StopTimer()
 			m = start(uint64(i))
 			b.StartTimer()

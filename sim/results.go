@@ -72,7 +72,12 @@ func (m *Model) pairEligible(a, b int) bool {
 // metric) and V_k the weekly value of active arrangements.
 func (m *Model) measure() Metrics {
 	p := &m.p
-	met := Metrics{Step: m.step, Departures: m.departures, PartnershipResets: m.resets}
+	met := Metrics{Step: m.Week(), Departures: m.departures, PartnershipResets: m.resets}
+	for r, v := range [NumRoles]*float64{&met.LeaderTurnover, &met.StaffTurnover, &met.VolunteerTurnover, &met.MemberTurnover} {
+		if m.atRisk[r] > 0 {
+			*v = 52 * m.leftRole[r] / m.atRisk[r]
+		}
+	}
 
 	eligible := 0
 	for oi := range m.orgs {

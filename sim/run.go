@@ -27,8 +27,10 @@ type Options struct {
 	Record func(Metrics, *Model) error
 }
 
-// Run executes one whole run of p with the given seed on one goroutine,
-// passing the metrics of every step to sink in step order. It returns
+// Run executes one whole run of p with the given seed on one goroutine:
+// p.Warmup weeks of warm-up, then p.Horizon recorded weeks, passing the
+// metrics of every recorded week to sink in order (the warm-up's are not
+// passed). It returns
 // ctx.Err() if ctx is cancelled between steps. Runs share nothing, so any
 // number may execute concurrently.
 func Run(ctx context.Context, p Params, seed uint64, sink Sink) error {
@@ -43,7 +45,7 @@ func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink)
 		return err
 	}
 	m.SetWorkers(opt.Workers)
-	for m.Step() < p.Horizon {
+	for m.Week() < p.Horizon {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -51,7 +53,7 @@ func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink)
 			m.SetWorkers(opt.WorkersNow())
 		}
 		met := m.Advance()
-		if sink != nil {
+		if sink != nil && met.Step >= 0 {
 			if err := sink(met); err != nil {
 				return err
 			}

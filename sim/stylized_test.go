@@ -119,7 +119,7 @@ func sf3Run(t *testing.T, p sim.Params, seed uint64, alignment float64, rebuild 
 	}
 	leader, _ := m.PersonAt(sim.PersonRef{Org: "parent_ed", Role: sim.Leader})
 	arrived := -1
-	for m.Step() < p.Horizon {
+	for m.Week() < p.Horizon {
 		met := m.Advance()
 		s := m.Partnership("family_center", "parent_ed")
 		step := met.Step
@@ -354,7 +354,7 @@ func TestSF10NoInvestmentNoNewTies(t *testing.T) {
 		start := m.Partnership("family_center", "parent_ed")
 		prev := math.MaxInt
 		var met sim.Metrics
-		for m.Step() < p.Horizon {
+		for m.Week() < p.Horizon {
 			met = m.Advance()
 			if met.CrossOrgTies > prev {
 				t.Fatalf("seed %d step %d: cross-organization ties rose from %d to %d", seed, met.Step, prev, met.CrossOrgTies)
@@ -392,7 +392,7 @@ func TestSF11Invariants(t *testing.T) {
 		if err := m.CheckInvariants(); err != nil {
 			t.Fatal(err)
 		}
-		for m.Step() < p.Horizon {
+		for m.Week() < p.Horizon {
 			met := m.Advance()
 			if err := m.CheckInvariants(); err != nil {
 				t.Fatalf("seed %d: %v", seed, err)

@@ -10,7 +10,7 @@ import (
 // applyEvents applies the scheduled events of this step in scenario order
 // (docs/MODEL.md §7.1, M12).
 func (m *Model) applyEvents() {
-	for m.nextEv < len(m.events) && m.events[m.nextEv].Step == m.step {
+	for m.nextEv < len(m.events) && m.events[m.nextEv].Step == m.Week() {
 		e := m.events[m.nextEv]
 		m.nextEv++
 		switch e.Kind {
@@ -25,6 +25,9 @@ func (m *Model) applyEvents() {
 			}
 			for i := first; i < last; i++ {
 				if m.present[i] {
+					// A scheduled departure is turnover too (§7.11).
+					m.atRisk[m.role[i]]++
+					m.leftRole[m.role[i]]++
 					m.depart(i, true)
 				}
 			}
@@ -61,33 +64,62 @@ func (m *Model) applyEvents() {
 }
 
 // leave draws, for every slot in index order, whether its holder leaves
-// this step (docs/MODEL.md §7.7, M6). The weekly hazard is
+// this step (docs/MODEL.md §7.7, M6). The weekly hazard of person i in
+// position group g (an organization and a role) is
 //
-//	h_i = (1 − (1 − p_annual)^(1/52)) · exp(−η·E_i)
+//	h_i = (p_g/52) · w_i / w̄_g,   w_i = exp(−η·E_i)
 //
-// with E_i the person's summed cross-organization trust at the last sweep
-// (embeddedness; η = turnover.embeddedness, 0 turns it off). One draw is
-// consumed per slot whether or not it is filled, so that two runs with the
-// same seed see the same draws whatever else differs between them.
+// with p_g the group's annual turnover, E_i the person's summed
+// cross-organization trust at the last sweep (embeddedness; η =
+// turnover.embeddedness, 0 turns it off) and w̄_g the mean of w over the
+// group's people in post. Embeddedness thus decides who leaves, not how
+// many: the group's expected departures are p_g/52 per person in post and
+// week, the rate the user set. One draw is consumed per slot whether or
+// not it is filled, so that two runs with the same seed see the same draws
+// whatever else differs between them.
 func (m *Model) leave() {
 	eta := m.p.Turnover.Embeddedness
+	if eta > 0 {
+		clear(m.groupW)
+		clear(m.groupN)
+		for i := range m.org {
+			if !m.present[i] {
+				continue
+			}
+			w := 1.0
+			if e := m.crossSum[i]; e > 0 {
+				w = fmath.Exp(-eta * e)
+			}
+			g := m.group(int32(i))
+			m.leaveW[i] = w
+			m.groupW[g] += w
+			m.groupN[g]++
+		}
+	}
 	for i := range m.org {
 		u := m.rLeave.Float64()
 		if !m.present[i] {
 			continue
 		}
-		// exp(−η·E) ≤ 1, so u ≥ h0 decides "stays" without computing it.
+		role := m.role[i]
+		m.atRisk[role]++
 		h := m.position(int32(i)).hazard
-		if eta > 0 && u < h {
-			h *= fmath.Exp(-eta * m.crossSum[i])
+		if eta > 0 {
+			g := m.group(int32(i))
+			h = math.Min(1, h*float64(m.leaveW[i]*m.groupN[g])/m.groupW[g])
 		}
 		if u < h {
+			m.leftRole[role]++
 			m.depart(int32(i), true)
 		} else {
 			m.tenure[i]++
 		}
 	}
 }
+
+// group returns the position group (organization and role) of slot i, the
+// index of m.positions, m.groupW and m.groupN.
+func (m *Model) group(i int32) int { return int(m.org[i])*int(NumRoles) + int(m.role[i]) }
 
 // depart removes the person in slot i: their ties are deleted, the
 // partnerships those ties served are marked for reset detection, the
@@ -105,8 +137,10 @@ func (m *Model) depart(i int32, refilled bool) {
 	handoff := refilled && p.Policy.HandoffShare > 0 && m.role[i] != Member
 	m.dropPending(i)
 	var pending []handoffTie
+	var rh *rand.Rand
 	if handoff {
 		pending = m.spareHandoffs()
+		rh = m.eventStream(purposeHandoff, i)
 	}
 	// Start fetching the other ends' lists, which the removals below
 	// reach one after another.
@@ -129,7 +163,7 @@ func (m *Model) depart(i int32, refilled bool) {
 		if t.pair >= 0 {
 			m.pairs[t.pair].touched = true
 		}
-		if handoff && m.class[id]&(classCross|classMember) != 0 && m.rHandoff.Float64() < p.Policy.HandoffCoverage {
+		if handoff && m.class[id]&(classCross|classMember) != 0 && rh.Float64() < p.Policy.HandoffCoverage {
 			pending = append(pending, handoffTie{to: e.other, gen: m.gen[e.other], trust: m.trust[id]})
 		}
 		m.removeTie(id)
@@ -166,7 +200,7 @@ func (m *Model) depart(i int32, refilled bool) {
 	v := 1
 	if mean > 1 {
 		q := 1 - 1/mean
-		v += int(math.Floor(fmath.Log(1-float64(m.rVacancy.Float64())) / fmath.Log(q)))
+		v += int(math.Floor(fmath.Log(1-float64(m.eventStream(purposeVacancy, i).Float64())) / fmath.Log(q)))
 	}
 	m.vacantUntil[i] = int32(m.step + v)
 }
@@ -203,13 +237,14 @@ func (m *Model) succeed() {
 // engagement draw for community members (docs/MODEL.md §7.8, M5).
 func (m *Model) arrive(i int32) {
 	o := &m.p.Orgs[m.org[i]]
-	a := o.HireAlignment + float64(o.HireAlignmentSD*normal(m.rHire))
+	r := m.eventStream(purposeHire, i)
+	a := o.HireAlignment + float64(o.HireAlignmentSD*normal(r))
 	a = math.Min(1, math.Max(0, a))
 	m.present[i] = true
 	m.gen[i]++
 	m.align[i], m.baseline[i] = a, a
 	m.tenure[i] = 0
-	m.engageDraw[i] = m.rHire.Float64()
+	m.engageDraw[i] = r.Float64()
 	m.handedOver[i] = 0
 }
 
