@@ -95,8 +95,8 @@ type Model struct {
 	// Realised turnover since recorded week 0, per role: departures that
 	// count as turnover (hazard and leave events) and person-weeks in post
 	// at the leaving draw (docs/MODEL.md §7.11).
-	leftRole  [NumRoles]float64
-	atRisk    [NumRoles]float64
+	leftRole [NumRoles]float64
+	atRisk   [NumRoles]float64
 
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.

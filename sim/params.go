@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"strings"
-
 )
 
 // Role is a person's position in an organization (docs/MODEL.md §2, "Persons").
