@@ -20,7 +20,8 @@ type Options struct {
 	// several runs at once can give a run more workers as the others
 	// finish. Like Workers, it never changes a result.
 	WorkersNow func() int
-	// Record, if not nil, is called after each step, after the sink, with
+	// Record, if not nil, is called after each recorded week (not during
+	// the warm-up), after the sink, with
 	// the step's metrics and the run's model, from which it may take a
 	// Snapshot. It must only read the model (Snapshot and the other
 	// read-only accessors), so it never changes a result.
@@ -58,7 +59,7 @@ func RunWith(ctx context.Context, p Params, seed uint64, opt Options, sink Sink)
 				return err
 			}
 		}
-		if opt.Record != nil {
+		if opt.Record != nil && met.Step >= 0 {
 			if err := opt.Record(met, m); err != nil {
 				return err
 			}

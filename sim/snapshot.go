@@ -9,7 +9,8 @@ package sim
 // Snapshot is the network of a run at the end of one step. Its slices are
 // reused by the next Snapshot call into the same value.
 type Snapshot struct {
-	// Step is the step just completed, as in Metrics.Step.
+	// Step is the recorded week just completed, as in Metrics.Step
+	// (negative during the warm-up).
 	Step int
 	// People has one entry per slot (position), in slot order, filled
 	// or not.
@@ -73,7 +74,7 @@ type PartnershipSnap struct {
 // Snapshot fills dst with the network as the last step left it, reusing
 // dst's slices. It reads the model only.
 func (m *Model) Snapshot(dst *Snapshot) {
-	dst.Step = m.step - 1
+	dst.Step = m.Week() - 1
 	dst.People = dst.People[:0]
 	for i := range m.org {
 		dst.People = append(dst.People, PersonSnap{

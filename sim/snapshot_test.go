@@ -116,6 +116,9 @@ func initial(t *testing.T, p sim.Params, seed uint64) *sim.Snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for m.Week() < 0 { // the state recording starts from
+		m.Advance()
+	}
 	var s sim.Snapshot
 	m.Snapshot(&s)
 	return &s
@@ -206,5 +209,5 @@ func ExampleModel_Snapshot() {
 	}
 	// Output:
 	// step 3: person 1 leaves slot 3; 0 cross-organization ties
-	// step 7: person 2 arrives in slot 3; 0 cross-organization ties
+	// step 15: person 2 arrives in slot 3; 0 cross-organization ties
 }
