@@ -239,7 +239,7 @@ func TestStoryBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"replicate", []string{"--replicate", "20"}, "replicates 0 to 19"},
+		{"replicate", []string{"--replicate", "30"}, "replicates 0 to 29"},
 		{"point index", []string{"--points", "0,9"}, "design point 9 outside"},
 		{"point label", []string{"--points", "cold handoff"}, `no design point "cold handoff"`},
 		{"snapshot interval", []string{"--network", "--snapshot-every", "0"}, "--snapshot-every must be at least 1"},
