@@ -53,9 +53,9 @@ const calibrationHeader = "| Setting | cross | ties_x | active | strength | resu
 //	go test ./sim -run TestCalibrationTable -update
 //
 // and explain the new figures in the text below the table. It makes 220
-// runs of the 101-person default initiative, about 2.5 s of CPU time; it
-// is skipped in -short and under the race detector, which slows it many
-// times over (CI runs it without -race).
+// runs of the 101-person default initiative (warm-up and horizon), about
+// 5 s of CPU time; it is skipped in -short and under the race detector,
+// which slows it many times over (CI runs it without -race).
 func TestCalibrationTable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("220 runs of the default initiative; skipped in -short")
