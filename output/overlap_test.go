@@ -278,6 +278,11 @@ func TestHeatmapColourBar(t *testing.T) {
 	if strings.Contains(svg, "<image") {
 		t.Error("the heatmap SVG embeds an image")
 	}
+	// gonum's SVG writer labels the PNG data of an embedded image
+	// image/jpg; with no image there is nothing mislabelled.
+	if html := string(readFile(t, filepath.Join(sharedBatch(t, sweep2), reportName))); strings.Contains(html, "image/jpg") || strings.Contains(html, "<image") {
+		t.Error("report.html embeds an image (labelled image/jpg)")
+	}
 	step := regexp.MustCompile(`<path d="M([0-9.]+),([0-9.]+)L([0-9.]+),([0-9.]+)L([0-9.]+),([0-9.]+)L([0-9.]+),([0-9.]+)Z" style="fill:(#[0-9A-Fa-f]{6})"`)
 	colours := map[string]bool{}
 	for _, m := range step.FindAllStringSubmatch(svg, -1) {

@@ -796,21 +796,26 @@ func (v *view) comparison() *figure {
 	}
 	word := v.pointWord()
 	words := v.pointWords()
+	caption := fmt.Sprintf("Each row is a %s, best first: on the left its total results %s, on the right how many partnerships it lost to departures. Bars are 95%% confidence intervals.",
+		word, v.horizonText())
+	caption += " " + resetsCaption
+	if slices.ContainsFunc(rows, (*pointData).noPartnerships) {
+		caption += " " + noPartnershipCaption
+	}
 	return &figure{
 		name:     "comparison",
 		title:    capitalize(words) + " ranked by total results",
 		subtitle: v.spread("intervals") + "; best at the top" + note,
-		caption: fmt.Sprintf("Each row is a %s, best first: on the left its total results %s, on the right how many partnerships it lost to departures. Bars are 95%% confidence intervals.",
-			word, v.horizonText()),
+		caption:  caption,
 		body: func(c draw.Canvas) error {
 			left := c
-			left.Max.X = c.Min.X + (c.Max.X-c.Min.X)*0.64
+			left.Max.X = c.Min.X + (c.Max.X-c.Min.X)*0.58
 			right := c
 			right.Min.X = left.Max.X + vg.Points(10)
-			if err := v.rankPanel(left, rows, MetricLabel("cumulative_results").String(), func(pd *pointData) summary { return pd.cum }, 3, true); err != nil {
+			if err := v.rankPanel(left, rows, MetricLabel("cumulative_results").String(), func(pd *pointData) summary { return pd.cum }, 3, true, nil); err != nil {
 				return err
 			}
-			return v.rankPanel(right, rows, RunColumnLabel("partnership_resets").String(), func(pd *pointData) summary { return pd.resets }, 4, false)
+			return v.rankPanel(right, rows, RunColumnLabel("partnership_resets").String(), func(pd *pointData) summary { return pd.resets }, 4, false, (*pointData).noPartnerships)
 		},
 	}
 }
@@ -830,39 +835,96 @@ func (v *view) ranking(m measure) *figure {
 		rows = rows[:maxRows]
 	}
 	words := v.pointWords()
+	caption := fmt.Sprintf("Each row is a %s, highest first: %s. Bars are 95%% confidence intervals.",
+		v.pointWord(), m.caption(v.horizonText()))
+	var na func(*pointData) bool
+	if m.metric == "partnership_resets" {
+		na = (*pointData).noPartnerships
+		caption += " " + resetsCaption
+		if slices.ContainsFunc(rows, na) {
+			caption += " " + noPartnershipCaption
+		}
+	}
 	return &figure{
 		name:     "strategies_" + m.metric,
 		title:    capitalize(words) + " ranked by " + m.phrase,
 		subtitle: v.spread("intervals") + "; highest at the top" + note,
-		caption: fmt.Sprintf("Each row is a %s, highest first: %s. Bars are 95%% confidence intervals.",
-			v.pointWord(), m.caption(v.horizonText())),
+		caption:  caption,
 		body: func(c draw.Canvas) error {
-			return v.rankPanel(c, rows, m.label, m.stat, 3, true)
+			return v.rankPanel(c, rows, m.label, m.stat, 3, true, na)
 		},
 	}
 }
 
+// noPartnershipText stands in a resets panel for a point where no
+// partnership was ever active: a 0 there would compare like with unlike.
+const noPartnershipText = "no partnership to reset"
+
+// noPartnershipCaption explains noPartnershipText in a caption.
+const noPartnershipCaption = "Where no partnership was ever active in any run, there was nothing to reset: the row says \"" + noPartnershipText + "\" rather than showing a 0 that would read as a better result."
+
+// resetsCaption explains the resets panel's row labels.
+const resetsCaption = "Only an active partnership can be reset: each row says how many partnerships were active in a week, on average. Where few were active (a funder model that builds few, such as grantor-grantee) there were few to lose, so fewer resets there is not a better result."
+
+// meanActive is the mean over runs of the mean number of active
+// partnerships in a week (runs.csv's mean_active_partnerships).
+func (pd *pointData) meanActive() float64 {
+	sum := 0.0
+	for _, a := range pd.activeRuns {
+		sum += a
+	}
+	return sum / float64(len(pd.activeRuns))
+}
+
+// noPartnerships reports whether no partnership was active at any week
+// of any run of the point, so that partnership resets cannot apply.
+func (pd *pointData) noPartnerships() bool {
+	if len(pd.activeRuns) == 0 {
+		return false
+	}
+	for _, a := range pd.activeRuns {
+		if a != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // rankPanel draws rows (the first at the top) as dots at stat's mean
 // with horizontal 95% confidence intervals, in colour okabeIto[colour];
-// named says whether the rows are labelled.
-func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat func(*pointData) summary, colour int, named bool) error {
+// named says whether the rows are labelled. A row for which na (if not
+// nil) is true gets noPartnershipText instead of a dot.
+func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat func(*pointData) summary, colour int, named bool, na func(*pointData) bool) error {
 	n := len(rows)
 	labels := make([]string, n)
 	for i, pd := range rows {
-		if named {
+		switch {
+		case named && na != nil:
+			labels[n-1-i] = shorten(v.valueLabel(pd, 0), 30) + " (" + human(pd.meanActive()) + " active)"
+		case named:
 			labels[n-1-i] = shorten(v.valueLabel(pd, 0), 38)
+		case na != nil:
+			labels[n-1-i] = human(pd.meanActive()) + " active"
 		}
 	}
 	p := newPlot(label, "")
-	if named {
+	switch {
+	case named:
 		p.Y.Label.Text = v.legendHeading(0)
+	case na != nil:
+		p.Y.Label.Text = "partnerships active in a week, mean"
 	}
 	p.Y.Tick.Marker = categoryTicks(labels)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	var all, withCI errXY
+	var naRows []float64
 	for i, pd := range rows {
 		s := stat(pd)
 		y := float64(n - 1 - i)
+		if na != nil && na(pd) {
+			naRows = append(naRows, y)
+			continue
+		}
 		all.x, all.y = append(all.x, s.Mean), append(all.y, y)
 		if v.bands && s.hasCI() {
 			withCI.x, withCI.y = append(withCI.x, s.Mean), append(withCI.y, y)
@@ -879,12 +941,19 @@ func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat fu
 		bars.CapWidth = vg.Points(6)
 		p.Add(bars)
 	}
-	dots, err := plotter.NewScatter(xyPairs{all.x, all.y})
-	if err != nil {
-		return err
+	if all.Len() > 0 {
+		dots, err := plotter.NewScatter(xyPairs{all.x, all.y})
+		if err != nil {
+			return err
+		}
+		dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+		p.Add(dots)
+	} else {
+		p.X.Min, p.X.Max = 0, 0
 	}
-	dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-	p.Add(dots)
+	if len(naRows) > 0 {
+		p.Add(rowNotes{ys: naRows, text: noPartnershipText})
+	}
 	nonNegativeAxis(&p.X)
 	drawPlot(p, c)
 	return nil
@@ -896,6 +965,22 @@ func (v *view) rankPanel(c draw.Canvas, rows []*pointData, label string, stat fu
 func nonNegativeAxis(a *plot.Axis) {
 	if a.Min >= 0 && a.Max <= a.Min {
 		a.Min, a.Max = math.Max(a.Min-1, 0), a.Max+1
+	}
+}
+
+// rowNotes writes text at the left of the data area on each row y.
+type rowNotes struct {
+	ys   []float64
+	text string
+}
+
+// Plot implements plot.Plotter.
+func (r rowNotes) Plot(c draw.Canvas, p *plot.Plot) {
+	_, y := p.Transforms(&c)
+	sty := textStyle(10, false, textGrey)
+	sty.YAlign = draw.YCenter
+	for _, v := range r.ys {
+		c.FillText(sty, vg.Point{X: c.Min.X + vg.Points(4), Y: y(v)}, r.text)
 	}
 }
 

@@ -41,7 +41,7 @@ func TestPlotKinds(t *testing.T) {
 			}},
 		{strategies, []string{"comparison", "gains_cumulative_results", "strategies_funder_trust", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
-				"comparison":              {"Strategies ranked by total results", "partnership resets per", "grantor", "partner"},
+				"comparison":              {"Strategies ranked by total results", "partnership resets per", "partnerships active in a week, mean", " active", "grantor", "partner"},
 				"strategies_funder_trust": {"Strategies ranked by final trust between funder and grantees", "final trust between funder and grantees (0–1)", "strategy", "grantor", "partner"},
 			}},
 		{single, []string{"timeseries_cross_org_trust", "timeseries_results"},
@@ -189,6 +189,16 @@ func TestDegenerateBatches(t *testing.T) {
 					checkPNG(t, path)
 				} else {
 					checkSVG(t, path)
+				}
+			}
+			if f.flat {
+				// No partnership was ever active: resets cannot apply,
+				// and plot and report say so rather than show a 0.
+				if svg := svgText(t, filepath.Join(dir, plotsName, "comparison.svg")); !strings.Contains(svg, noPartnershipText) {
+					t.Errorf("comparison.svg does not say %q: %s", noPartnershipText, svg)
+				}
+				if html := string(readFile(t, filepath.Join(dir, reportName))); !strings.Contains(html, noPartnershipText) {
+					t.Errorf("report.html does not say %q", noPartnershipText)
 				}
 			}
 		})

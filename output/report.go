@@ -246,6 +246,13 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig, effectFig *report
 		if len(pd.resetRuns) >= 2 {
 			row.ResetShare += " (" + human(100*pd.resetShareLo) + "–" + human(100*pd.resetShareHi) + "%)"
 		}
+		switch {
+		case pd.noPartnerships():
+			row.Resets, row.ResetShare = "–", noPartnershipText
+		case pd.meanActive() < 1:
+			// Few partnerships to lose: say so beside the count.
+			row.Resets += " (of " + human(pd.meanActive()) + " active)"
+		}
 		d.Rows = append(d.Rows, row)
 	}
 	if ds.sens != nil {
