@@ -96,12 +96,21 @@ func MarkOwned(dir string) error {
 	// Two processes may both find no marker: the first to create it
 	// writes it (it lists nothing yet, so a half-written one reads the
 	// same); files are listed only under the lock (recordPublished).
+	// A batch written before directories were marked lists the files
+	// of it that are there: they are trustsim's.
+	var b strings.Builder
+	b.WriteString(markerHead + "\n")
+	if holdsBatch(dir) {
+		for _, f := range legacyFiles(dir) {
+			b.WriteString(f + "\n")
+		}
+	}
 	f, err := os.OpenFile(filepath.Join(dir, MarkerName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
 	if errors.Is(err, fs.ErrExist) {
 		return nil
 	}
 	if err == nil {
-		_, err = f.WriteString(markerHead + "\n")
+		_, err = f.WriteString(b.String())
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -252,6 +261,24 @@ func holdsBatch(dir string) bool {
 	return false
 }
 
+// legacyFiles are the files of an unmarked batch directory that trustsim
+// publishes: the published names present, and everything in plots/.
+func legacyFiles(dir string) []string {
+	var files []string
+	for _, name := range publishedNames {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			files = append(files, name)
+		}
+	}
+	if entries, err := os.ReadDir(filepath.Join(dir, plotsName)); err == nil {
+		for _, e := range entries {
+			files = append(files, plotsName+"/"+e.Name())
+		}
+	}
+	slices.Sort(files)
+	return files
+}
+
 // readMarker returns the files dir's marker lists, and whether there is
 // a marker.
 func readMarker(dir string) (listed map[string]bool, marked bool, err error) {
@@ -311,9 +338,15 @@ func writeMarker(dir string, files []string) error {
 // the files now in dir/plots (the plots/ entries of an earlier batch,
 // whose directory was replaced, are dropped).
 func recordPublished(dir string, published []string) error {
-	listed, _, err := readMarker(dir)
+	listed, marked, err := readMarker(dir)
 	if err != nil {
 		return err
+	}
+	if !marked && holdsBatch(dir) {
+		listed = map[string]bool{}
+		for _, f := range legacyFiles(dir) {
+			listed[f] = true
+		}
 	}
 	replotted := slices.Contains(published, plotsName)
 	var files []string

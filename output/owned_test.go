@@ -77,6 +77,18 @@ func TestCheckOwned(t *testing.T) {
 	}
 }
 
+// TestCheckOwnedRoot: --out / is refused (read only: CheckOwned writes
+// nothing).
+func TestCheckOwnedRoot(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/" + MarkerName); err == nil {
+		t.Skip("/ is marked as a trustsim output directory here")
+	}
+	if err := CheckOwned("/"); !errors.Is(err, ErrNotOwned) {
+		t.Errorf("CheckOwned(/) = %v, want ErrNotOwned", err)
+	}
+}
+
 // TestCheckOwnedFile refuses a file given as the directory.
 func TestCheckOwnedFile(t *testing.T) {
 	t.Parallel()
@@ -152,5 +164,41 @@ func TestRecordPublished(t *testing.T) {
 	listed, _, _ = readMarker(dir)
 	if listed["plots/old.png"] || !listed["plots/new.png"] || !listed[StoryName] || !listed[reportName] {
 		t.Errorf("after recording plots/ the marker lists %v", listed)
+	}
+}
+
+// TestClaimUnmarkedBatch: a batch directory written before directories
+// were marked is claimed, and its files are listed as trustsim's, so the
+// next batch (and the one after) may replace them.
+func TestClaimUnmarkedBatch(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for p, c := range map[string]string{manifestName: `{"program": "trustsim"}`, runsName: "x", "plots/a.png": "x", "notes.txt": "mine"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := ClaimDir(dir, NewHolder([]string{"trustsim", "run"}, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	listed, marked, err := readMarker(dir)
+	if err != nil || !marked {
+		t.Fatalf("no marker after the claim: %v", err)
+	}
+	for _, f := range []string{manifestName, runsName, plotsName, "plots/a.png"} {
+		if !listed[f] {
+			t.Errorf("the marker does not list %s: %v", f, listed)
+		}
+	}
+	if listed["notes.txt"] {
+		t.Error("the marker lists the user's notes.txt")
+	}
+	if err := CheckOwned(dir); err != nil {
+		t.Errorf("CheckOwned after marking: %v", err)
 	}
 }

@@ -209,14 +209,18 @@ func TestKillWhileHoldingTheLock(t *testing.T) {
 }
 
 // TestConcurrentStarts: the case of a Slurm job requeued while its first
-// attempt still runs. Two processes started together with --resume:
-// each either finishes the batch or is refused as busy, never anything
-// else, and the directory ends with the files of one whole batch.
+// attempt still runs. Two processes started together, with --resume and
+// without: each either finishes the batch or is refused as busy, never
+// anything else, and the directory ends with the files of one whole
+// batch.
 func TestConcurrentStarts(t *testing.T) {
 	t.Parallel()
-	for trial := range 3 {
+	for trial := range 4 {
 		dir := filepath.Join(t.TempDir(), "co")
-		args := runArgs("--resume", "--quiet", "--workers", "1", "--out", dir)
+		args := runArgs("--quiet", "--workers", "1", "--out", dir)
+		if trial%2 == 0 {
+			args = append(args, "--resume") // as Slurm and Kubernetes jobs run
+		}
 		a, b := startChild(t, "", args...), startChild(t, "", args...)
 		ca, cb := a.wait(t, 120*time.Second), b.wait(t, 120*time.Second)
 		for _, x := range []struct {
