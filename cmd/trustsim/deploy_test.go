@@ -520,6 +520,9 @@ func TestCIRunsTheNonRaceTests(t *testing.T) {
 		{"./sim", "TestMemoryPerPerson"},
 		{"./cmd/trustsim", "TestRunDefaultAsIs"},
 		{"./cmd/trustsim", "TestEveryBundledScenarioRuns"},
+		{"./cmd/trustsim", "TestSecondWriterRefused"},
+		{"./cmd/trustsim", "TestKillWhileHoldingTheLock"},
+		{"./cmd/trustsim", "TestConcurrentStarts"},
 	}
 	runFlag := regexp.MustCompile(`-run[ =]'([^']*)'`)
 	for _, w := range want {

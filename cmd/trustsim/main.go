@@ -67,16 +67,25 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	a := newApp(os.Stdout, os.Stderr)
-	go func() {
-		// After the first signal, restore the default handling so that
-		// a second Ctrl-C stops trustsim at once.
-		<-ctx.Done()
-		stop()
-		a.answerInterrupt()
-	}()
+	go a.onSignal(ctx, stop)
 	code := a.main(ctx, os.Args[1:])
+	a.finished.Store(true) // before stop, which also ends ctx
 	stop()
 	os.Exit(code)
+}
+
+// onSignal waits for the first SIGINT or SIGTERM (ctx from
+// signal.NotifyContext, whose stop is given), then restores the default
+// handling so that a second one stops trustsim at once, and answers the
+// first (answerInterrupt). ctx also ends when main calls stop after the
+// command has finished: that is no signal.
+func (a *app) onSignal(ctx context.Context, stop func()) {
+	<-ctx.Done()
+	if a.finished.Load() {
+		return
+	}
+	stop()
+	a.answerInterrupt()
 }
 
 // answerInterrupt ends the process after the first SIGINT or SIGTERM
@@ -86,7 +95,7 @@ func main() {
 // nothing a later run cannot clean up, so it is not waited for. A stage
 // that handles the signal keeps the process until the command returns.
 func (a *app) answerInterrupt() {
-	for {
+	for !a.finished.Load() {
 		if !a.handlesInterrupt.Load() {
 			fmt.Fprintln(a.stderr, "trustsim: interrupted")
 			os.Exit(exitInterrupted)
@@ -117,6 +126,9 @@ type app struct {
 	// handlesInterrupt is true while a stage that stops cleanly on
 	// SIGINT or SIGTERM runs (answerInterrupt).
 	handlesInterrupt atomic.Bool
+	// finished is set once the command has returned: main exits with
+	// its status, and a signal is no longer answered.
+	finished atomic.Bool
 }
 
 func newApp(stdout, stderr io.Writer) *app {
