@@ -38,7 +38,11 @@ type dataset struct {
 	// ranked are the points by mean cumulative results, best first (ties
 	// in point order).
 	ranked []*pointData
-	t      tTable
+	// batchWords, in a comparison of batches (Compare), says in words
+	// what sets each batch apart, by the batch's value of the condition
+	// "batch"; nil for one batch.
+	batchWords map[string]string
+	t          tTable
 	// sens is the sensitivity analysis of a sampled design, made by the
 	// first call of sensitivity.
 	sens *sensStudy

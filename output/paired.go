@@ -101,7 +101,10 @@ func (ds *dataset) leverWords(pd *pointData) string {
 func (ds *dataset) conditionWords(pd *pointData) string {
 	var parts []string
 	for i, s := range pd.mp.Swept {
-		if containsString(ds.man.Conditions, ds.man.Swept[i]) {
+		switch {
+		case s.Name == comparedSwept && ds.batchWords != nil:
+			parts = append(parts, ds.batchWords[s.Value])
+		case containsString(ds.man.Conditions, ds.man.Swept[i]):
 			parts = append(parts, settingWords(s.Name, s.Value))
 		}
 	}

@@ -218,7 +218,7 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig, effectFig *report
 	for _, k := range storyLanes(shown) {
 		params = append(params, &ds.points[k].params)
 	}
-	if storyDrawable(params) {
+	if storyDrawable(params) && ds.batchWords == nil {
 		d.Story = StoryName
 	}
 	d.Summary = v.summarySentences()
