@@ -160,6 +160,29 @@ func (v *view) legendHeading(from int) string {
 	if len(parts) == 0 {
 		return v.pointWord()
 	}
+	// One swept parameter alone: its unit too, as an axis would show it.
+	if len(parts) == 1 && from == len(v.shortSwept)-1 {
+		if l := ParamLabel(v.ds.man.Swept[from]); l.Name == parts[0] && l.Unit != "" {
+			return l.String()
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plainLabel names a point in plain words: its strategy and each swept
+// parameter's words with its value ("partnership, working time for
+// relationship building 0.1"); the point's label when it has neither.
+func plainLabel(pd *pointData) string {
+	var parts []string
+	if pd.mp.Strategy != "" {
+		parts = append(parts, pd.mp.Strategy)
+	}
+	for _, s := range pd.mp.Swept {
+		parts = append(parts, ParamLabel(s.Name).Name+" "+s.Value)
+	}
+	if len(parts) == 0 {
+		return pd.mp.Label
+	}
 	return strings.Join(parts, ", ")
 }
 

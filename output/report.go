@@ -234,7 +234,7 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig, effectFig *report
 	}
 	for i, pd := range ds.ranked {
 		row := reportRow{
-			Rank: i + 1, Label: pd.mp.Label, Best: i == 0,
+			Rank: i + 1, Label: plainLabel(pd), Best: i == 0,
 			Mean:       human(pd.cum.Mean),
 			CI:         "–",
 			Resets:     human(pd.resets.Mean),

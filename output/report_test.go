@@ -50,7 +50,7 @@ func TestReportContent(t *testing.T) {
 	}
 	// The best point comes first, in the highlighted row.
 	best := strings.LastIndex(html, `<tr class="best">`)
-	if best < 0 || !strings.Contains(html[best:best+200], "policy.relationship_share=0.1, org.parent_ed.annual_turnover.staff=0.1") {
+	if best < 0 || !strings.Contains(html[best:best+250], "working time for relationship building 0.1, annual staff turnover at parent_ed 0.1") {
 		t.Errorf("the best row is not relationship_share=0.1, turnover 0.1")
 	}
 }
