@@ -120,6 +120,10 @@ var runColumnLabels = map[string]Label{
 	"partnership_resets":       {"partnership resets per run", "partnerships"},
 	"leave_step":               {"week of the scheduled departure", "week"},
 	"recovery_weeks":           {"recovery time after the departure", "weeks"},
+	"leader_turnover":          {"realised leader turnover over the run", unitTurnover},
+	"staff_turnover":           {"realised staff turnover over the run", unitTurnover},
+	"volunteer_turnover":       {"realised volunteer turnover over the run", unitTurnover},
+	"member_turnover":          {"realised community member turnover over the run", unitTurnover},
 }
 
 // metricSupport is the range of a metric's values; every value when the

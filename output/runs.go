@@ -10,6 +10,7 @@ var runColumns = []string{
 	"cumulative_results", "final_mean_trust", "final_cross_org_trust",
 	"mean_active_partnerships", "departures", "partnership_resets",
 	"leave_step", "recovery_weeks",
+	"leader_turnover", "staff_turnover", "volunteer_turnover", "member_turnover",
 }
 
 // runSummary is what runs.csv says about one run.
@@ -28,6 +29,9 @@ type runSummary struct {
 	// event, no counterfactual, or strength never recovers. summarizeRun
 	// leaves it -1; Writer.AddRows, which has the counterfactual, sets it.
 	RecoveryWeeks int
+	// Turnover is the realised annual turnover of each role over the
+	// recorded horizon (the last week's turnover metrics), in role order.
+	Turnover [sim.NumRoles]float64
 }
 
 // summarizeRun computes the runs.csv summary of one run of a point with
@@ -40,6 +44,7 @@ func summarizeRun(p *sim.Params, steps []sim.Metrics) runSummary {
 		FinalCrossOrgTrust: last.CrossOrgTrust,
 		LeaveStep:          leaveStep(p.Events, len(steps)),
 		RecoveryWeeks:      -1,
+		Turnover:           [sim.NumRoles]float64{last.LeaderTurnover, last.StaffTurnover, last.VolunteerTurnover, last.MemberTurnover},
 	}
 	active := 0
 	for i := range steps {

@@ -554,6 +554,9 @@ func (w *Writer) appendRun(b []byte, r batch.Result, s *runSummary) []byte {
 	b = strconv.AppendInt(append(b, ','), int64(s.PartnershipResets), 10)
 	b = appendOptInt(append(b, ','), s.LeaveStep)
 	b = appendOptInt(append(b, ','), s.RecoveryWeeks)
+	for _, x := range s.Turnover {
+		b = appendFloat(append(b, ','), x)
+	}
 	return endRow(b)
 }
 

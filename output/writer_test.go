@@ -256,10 +256,12 @@ func TestRedrawErrors(t *testing.T) {
 	t.Parallel()
 	dir := sharedBatch(t, single)
 	runs := readFile(t, filepath.Join(dir, runsName))
-	// badRecovery is runs.csv with a recovery_weeks (the last column)
-	// that is not a number.
+	// badRecovery is runs.csv with a recovery_weeks that is not a number.
 	rows := strings.Split(string(runs), "\r\n")
-	rows[1] = rows[1][:strings.LastIndexByte(rows[1], ',')+1] + "soon"
+	col := slices.Index(strings.Split(rows[0], ","), "recovery_weeks")
+	fields := strings.Split(rows[1], ",")
+	fields[col] = "soon"
+	rows[1] = strings.Join(fields, ",")
 	badRecovery := strings.Join(rows, "\r\n")
 	tests := []struct {
 		name    string
