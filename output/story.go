@@ -40,14 +40,18 @@ var storyCSS string
 
 // StoryPoints are the design points a story of plan shows by default,
 // leaving out the paired no-events counterfactuals (batch.Point's
-// Counterfactual): all of them up to StoryMaxLanes, else the first and
+// Counterfactual) and the points whose organizations or positions differ
+// from the first one's (a swept community size, say), which cannot be
+// drawn beside it: all of them up to StoryMaxLanes, else the first and
 // the last.
 func StoryPoints(plan *batch.Plan) []int {
 	var pts []int
 	for i := range plan.Points {
-		if !plan.Points[i].Counterfactual {
-			pts = append(pts, i)
+		pt := &plan.Points[i]
+		if pt.Counterfactual || (len(pts) > 0 && !sameOrgs(&pt.Params, &plan.Points[pts[0]].Params)) {
+			continue
 		}
+		pts = append(pts, i)
 	}
 	return storyLanes(pts)
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/sim"
 )
 
@@ -117,5 +118,29 @@ func TestStoryIsDeterministic(t *testing.T) {
 	}
 	if len(d.Lanes) != 2 || d.Lanes[0].Label != "no handoff" || d.Horizon != 60 {
 		t.Errorf("DATA has %d lanes, the first %q, horizon %d", len(d.Lanes), d.Lanes[0].Label, d.Horizon)
+	}
+}
+
+// TestStoryPointsDrawableSideBySide: by default a story leaves out the
+// points whose organizations differ from the first point's (a swept
+// community size), as well as the no-events counterfactuals.
+func TestStoryPointsDrawableSideBySide(t *testing.T) {
+	base := sim.Default()
+	bigger := sim.Default()
+	if err := bigger.Set("org.community.positions.member", 80); err != nil {
+		t.Fatal(err)
+	}
+	engaged := sim.Default()
+	if err := engaged.Set("policy.engagement", 1); err != nil {
+		t.Fatal(err)
+	}
+	plan := &batch.Plan{Replicates: 1, Points: []batch.Point{
+		{Index: 0, Params: base, Counterfactual: true},
+		{Index: 1, Params: base},
+		{Index: 2, Params: bigger},
+		{Index: 3, Params: engaged},
+	}}
+	if got := StoryPoints(plan); len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Errorf("StoryPoints = %v, want [1 3]", got)
 	}
 }
