@@ -554,14 +554,14 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 {{end}}</tbody>
 </table></div>
 <p class="note">Regret table: for each choice, how far its mean total results fall below the best choice's under the condition where it does worst ({{$.Measure}}); the first row has the smallest largest shortfall, the most robust choice.</p>
-{{end}}{{with .AnswerFigure}}<figure>
-{{.SVG}}
-<figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
-</figure>
 {{end}}{{with .Effects}}<h3>What the scheduled event costs</h3>
 <ul class="verdicts">
 {{range .}}<li>{{.}}</li>
 {{end}}</ul>
+{{end}}{{with .AnswerFigure}}<figure>
+{{.SVG}}
+<figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
+</figure>
 {{end}}{{with .EffectFigure}}<figure>
 {{.SVG}}
 <figcaption>{{.Caption}} (Files: {{.PNG}}, {{.SVGFile}}.)</figcaption>
