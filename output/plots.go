@@ -1155,9 +1155,9 @@ func (v *view) eventText(pts []*pointData, align func(*pointData) int, fallback 
 	return fallback
 }
 
-// eventWords says what a scheduled event does: "the leader of parent_ed
-// leaves", "food_bank joins the initiative", "policy.engagement is set to
-// 0.5".
+// eventWords says what a scheduled event does in plain words: "the
+// leader of parent_ed leaves", "food_bank joins the initiative",
+// "community members engaged as co-producers is set to 0.5".
 func eventWords(e *sim.Event) string {
 	switch e.Kind {
 	case sim.Leave:
@@ -1167,7 +1167,7 @@ func eventWords(e *sim.Event) string {
 	case sim.Exit:
 		return e.Org + " leaves the initiative"
 	case sim.Set:
-		return e.Param + " is set to " + e.Value
+		return ParamLabel(e.Param).Name + " is set to " + e.Value
 	}
 	return e.Kind.String()
 }

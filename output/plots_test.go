@@ -55,7 +55,7 @@ func TestPlotKinds(t *testing.T) {
 		// on an event that is not a departure.
 		{unsupported, []string{"effect_partnership_strength", "event_vacancies", "timeseries_cross_org_trust", "timeseries_results"},
 			map[string][]string{
-				"event_vacancies": {"Vacancies around the scheduled event", "week 0: policy.engagement is set to 0.2 (week 4)", "weeks since the event", "vacancies (empty positions)"},
+				"event_vacancies": {"Vacancies around the scheduled event", "week 0: community members engaged as co-producers is set to 0.2 (week 4)", "weeks since the event", "vacancies (empty positions)"},
 			}},
 	}
 	for _, tc := range tests {

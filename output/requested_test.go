@@ -90,7 +90,7 @@ func TestRequestedInReport(t *testing.T) {
 			"a response curve of mean_trust (kind = &#34;response&#34;); it is not drawn because its first swept parameter, policy.relationship_share, takes a single value",
 			"a heatmap of partnership_resets (kind = &#34;heatmap&#34;); it is not drawn because it needs two swept parameters, and this batch sweeps only policy.relationship_share",
 			"a strategy comparison of mean_trust (kind = &#34;strategies&#34;); it is not drawn because it needs strategies, and this batch has none.",
-			"Week 4: policy.engagement is set to 0.2.",
+			"Week 4: community members engaged as co-producers is set to 0.2.",
 		}, 3},
 	}
 	aria := regexp.MustCompile(`<svg role="img" aria-label="([^"]*)"`)
