@@ -101,7 +101,7 @@ var (
 		{"index", "integer", "0", "0 to positions-1; \"all\" in an event's who", "which position of that role, from 0"},
 	}}
 	eventKeys = section{"[[event]]", []keyDoc{
-		{"step", "integer", "required", "0 to horizon-1", "the step at whose start the event happens"},
+		{"step", "integer", "required", "0 to horizon-1", "the recorded week (from 0, after the warm-up) at whose start the event happens"},
 		{"kind", "string", "required", "leave, join, exit, set", "what happens"},
 		{"who", "person", "required for leave", "see Persons", "the position whose holder leaves; index \"all\" makes every holder of the role leave"},
 		{"org", "string", "required for join and exit", "an organization", "the organization that joins (its positions are empty until then) or exits"},

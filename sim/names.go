@@ -232,7 +232,7 @@ func (p *Params) eachSpec(visit func(Spec)) {
 			in(pre+"positions."+r.String(), &o.Positions[r], 0, 1e6, "positions", "number of "+r.String()+" positions")
 		}
 		for r := Role(0); r < NumRoles; r++ {
-			fl(pre+"annual_turnover."+r.String(), &o.AnnualTurnover[r], 0, 1, "1/year", "realised annual turnover of "+r.String()+"s: leavers per year per person in post")
+			fl(pre+"annual_turnover."+r.String(), &o.AnnualTurnover[r], 0, 1, "share/year", "realised annual turnover of the role: the share of the people in post who leave in a year")
 		}
 		fl(pre+"vacancy_weeks", &o.VacancyWeeks, 0, 520, "weeks", "mean time a vacated position stays empty")
 		fl(pre+"hire_alignment", &o.HireAlignment, 0, 1, "alignment", "mean alignment of new people")
