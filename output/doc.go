@@ -14,4 +14,10 @@
 // looks complete. Redraw rebuilds plots/ and report.html from the files of
 // a finished batch; Close draws through the same code, so both give
 // identical files.
+//
+// Output directories are trustsim's own (owned.go): ClaimDir writes into
+// a directory only if it is new, empty or marked by .trustsim-batch, whose
+// list of published files tells trustsim's files from the user's, and
+// takes the directory's lock (lock.go, an advisory flock that dies with
+// its process), so that one process at a time writes there.
 package output

@@ -28,8 +28,8 @@ const MarkerName = ".trustsim-batch"
 // markerHead is the first line of the marker.
 const markerHead = "# trustsim output directory. trustsim writes here; it replaces or removes only the files listed below."
 
-// ErrNotOwned is returned (wrapped) by Claim for a directory that trustsim
-// may not write into.
+// ErrNotOwned is returned (wrapped) by CheckOwned, MarkOwned, ClaimDir,
+// Create and Redraw for a directory that trustsim may not write into.
 var ErrNotOwned = errors.New("not a trustsim output directory")
 
 // publishedNames are the names trustsim publishes at the top of an output
@@ -40,7 +40,7 @@ var ErrNotOwned = errors.New("not a trustsim output directory")
 var publishedNames = []string{runsName, seriesName, aggregateName, manifestName, scenarioCopyName, reportName, plotsName, StoryName, NetworkName, sensitivityName, effectsName}
 
 // Claim is an output directory that trustsim owns and whose lock this
-// process holds (unless made by MarkOwned). Release it when done.
+// process holds (ClaimDir). Release it when done.
 type Claim struct {
 	dir  string
 	lock *Lock
