@@ -58,9 +58,9 @@ func checkSameBatch(dir, scenario string, source []byte, flags []string, replace
 	}
 	what := "another scenario text"
 	if fin.ScenarioSHA256 == sha {
-		what = "the same scenario text with other flags"
+		what = "other flags that change results (--seed, --replicates, --every or --set)"
 	}
-	return &inputError{fmt.Errorf("%s holds the finished batch of scenario %q, from %s (%s), not this batch of scenario %q; "+
-		"run with --replace to replace it, or choose another --out directory",
-		dir, fin.Scenario, what, batch.ShellJoin(fin.Command), scenario)}
+	return &inputError{fmt.Errorf("%s holds the finished batch of scenario %q, from `%s`; this batch (scenario %q) has %s, "+
+		"so it would replace those results: give --replace to replace them, or choose another --out directory",
+		dir, fin.Scenario, batch.ShellJoin(fin.Command), scenario, what)}
 }
