@@ -4,11 +4,15 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzParse checks that Parse never panics, that every rejection is an
-// ErrorList whose entries all have a position, and that a scenario Parse
+// ErrorList whose entries all have a position and messages safe for a
+// terminal (no control characters), and that a scenario Parse
 // accepts also plans.
 func FuzzParse(f *testing.F) {
 	for _, info := range Bundled() {
@@ -38,6 +42,9 @@ func FuzzParse(f *testing.F) {
 			for _, e := range el {
 				if e.Line < 1 || e.Col < 1 {
 					t.Fatalf("error without a position: %#v", e)
+				}
+				if msg := e.Error(); strings.ContainsFunc(msg, unicode.IsControl) || !utf8.ValidString(msg) {
+					t.Fatalf("message %q holds a control character or invalid UTF-8", msg)
 				}
 			}
 			return
