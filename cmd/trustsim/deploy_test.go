@@ -523,6 +523,7 @@ func TestCIRunsTheNonRaceTests(t *testing.T) {
 		{"./cmd/trustsim", "TestSecondWriterRefused"},
 		{"./cmd/trustsim", "TestKillWhileHoldingTheLock"},
 		{"./cmd/trustsim", "TestConcurrentStarts"},
+		{"./cmd/trustsim", "TestShardsWriteInParallel"},
 	}
 	runFlag := regexp.MustCompile(`-run[ =]'([^']*)'`)
 	for _, w := range want {

@@ -249,3 +249,31 @@ func TestConcurrentStarts(t *testing.T) {
 		sameBatch(t, wholeSweep(t), dir)
 	}
 }
+
+// TestShardsWriteInParallel: shards of one batch lock their own
+// directories, not the batch's: while one shard's process holds its lock,
+// another shard runs to the end in the same batch directory, and a second
+// process for the held shard is refused.
+func TestShardsWriteInParallel(t *testing.T) {
+	skipUnderRace(t)
+	t.Parallel()
+	root := filepath.Join(t.TempDir(), "batch")
+	shard := func(i int) []string {
+		return runArgs("--quiet", "--workers", "1", "--out", root, "--shard", fmt.Sprintf("%d/2", i), "--resume")
+	}
+	held := startChild(t, "claimed", shard(0)...)
+	held.waitHeld(t)
+	if code := startChild(t, "", shard(1)...).wait(t, 60*time.Second); code != exitOK {
+		t.Fatalf("shard 1 beside a running shard 0: exit %d", code)
+	}
+	if c := startChild(t, "", shard(0)...); c.wait(t, 30*time.Second) != exitBusy {
+		t.Errorf("a second process for shard 0 was not refused as busy:\n%s", c.errText())
+	}
+	if err := held.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	held.wait(t, 30*time.Second)
+	mustRun(t, shard(0)...)
+	mustRun(t, "merge", "--quiet", root)
+	sameMerged(t, wholeSweep(t), root)
+}

@@ -199,6 +199,9 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		return err
 	}
 	defer claim.Release()
+	if a.onClaimed != nil {
+		a.onClaimed()
+	}
 
 	fp := batch.ShardFingerprint(j.fingerprint, j.shard)
 	if f.resume && !batch.HasPartial(dir) {
