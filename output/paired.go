@@ -73,10 +73,14 @@ func settingWords(name, value string) string {
 			return l.Name + " " + pct(x)
 		}
 	}
-	if l.Unit == "" || l.Unit == "yes/no" {
+	// The unit's first words ("weeks" of "weeks, mean"): a qualifier
+	// reads as part of a list in a sentence.
+	unit, _, _ := strings.Cut(l.Unit, ",")
+	unit, _, _ = strings.Cut(unit, ";")
+	if unit == "" || unit == "yes/no" || unit == "ratio" {
 		return l.Name + " " + value
 	}
-	return l.Name + " " + value + " (" + l.Unit + ")"
+	return l.Name + " " + value + " " + unit
 }
 
 // leverWords names a point's lever choice in plain words.
