@@ -18,9 +18,11 @@ import (
 var bundled embed.FS
 
 // Info names a bundled scenario and gives the first line of its
-// description.
+// description and its question.
 type Info struct {
 	Name, Description string
+	// Question is the scenario's question key.
+	Question string
 }
 
 // Bundled lists the bundled scenarios, sorted by name.
@@ -35,10 +37,11 @@ func Bundled() []Info {
 		src, _ := bundled.ReadFile("bundled/" + e.Name())
 		var head struct {
 			Description string `toml:"description"`
+			Question    string `toml:"question"`
 		}
 		_ = toml.Unmarshal(src, &head) // a test checks every bundled file parses
 		summary, _, _ := strings.Cut(strings.TrimSpace(head.Description), "\n")
-		out = append(out, Info{Name: name, Description: strings.TrimSpace(summary)})
+		out = append(out, Info{Name: name, Description: strings.TrimSpace(summary), Question: strings.Join(strings.Fields(head.Question), " ")})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

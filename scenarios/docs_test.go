@@ -74,7 +74,7 @@ func generatedDocs() map[string]string {
 	b.Reset()
 	b.WriteString("| Name | Question |\n|---|---|\n")
 	for _, i := range Bundled() {
-		fmt.Fprintf(&b, "| `%s` | %s |\n", i.Name, cell(i.Description))
+		fmt.Fprintf(&b, "| `%s` | %s |\n", i.Name, cell(i.Question))
 	}
 	out["bundled"] = b.String()
 	return out

@@ -29,7 +29,11 @@ Examples:
 				case len(args) == 0:
 					tw := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
 					for _, s := range scenarios.Bundled() {
-						fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
+						q := s.Question
+						if q == "" {
+							q = s.Description
+						}
+						fmt.Fprintf(tw, "%s\t%s\n", s.Name, q)
 					}
 					return tw.Flush()
 				case args[0] == "show" && len(args) == 2:
