@@ -160,7 +160,6 @@ var (
 	results      = func(m sim.Metrics) float64 { return m.Results }
 	cumulative   = func(m sim.Metrics) float64 { return m.CumulativeResults }
 	arrangements = func(m sim.Metrics) float64 { return float64(m.ArrangementsActive) }
-	strength     = func(m sim.Metrics) float64 { return m.PartnershipStrength }
 	active       = func(m sim.Metrics) float64 { return float64(m.ActivePartnerships) }
 )
 
