@@ -69,6 +69,9 @@ type pointData struct {
 	// final_mean_trust and mean_active_partnerships per run, from
 	// runs.csv, for the sensitivity analysis of a sampled design.
 	crossRuns, trustRuns, activeRuns []float64
+	// turnoverRuns are each run's realised annual turnover per role (the
+	// runs.csv columns leader_turnover … member_turnover).
+	turnoverRuns [sim.NumRoles][]float64
 	// cum, resets and departures summarize cumulative_results,
 	// partnership_resets and departures per run over the replicates;
 	// resetShare is the share of runs with at least one partnership
@@ -355,6 +358,14 @@ func (ds *dataset) readRuns(f io.Reader) error {
 		pd.cumRuns = append(pd.cumRuns, cum)
 		pd.resetRuns = append(pd.resetRuns, resets)
 		pd.departureRuns = append(pd.departureRuns, departures)
+		for role := range pd.turnoverRuns {
+			col := recCol + 1 + role
+			v, err := strconv.ParseFloat(rec[col], 64)
+			if err != nil {
+				return csvError(r, col, "%s: %v", runColumns[8+role], err)
+			}
+			pd.turnoverRuns[role] = append(pd.turnoverRuns[role], v)
+		}
 		for i, dst := range []*[]float64{&pd.trustRuns, &pd.crossRuns, &pd.activeRuns} {
 			col := cumCol + 1 + i // final_mean_trust, final_cross_org_trust, mean_active_partnerships
 			v, err := strconv.ParseFloat(rec[col], 64)

@@ -142,8 +142,10 @@ type reportData struct {
 	Rows            []reportRow
 	OneReplicate    bool
 	Orgs, Policies  []string
-	Events          []string
-	Figures         []reportFigure
+	// Turnover says, per role, the annual turnover set and realised.
+	Turnover []string
+	Events   []string
+	Figures  []reportFigure
 	// Sampled marks a sampled design, whose answer is which conditions
 	// drive the results (sensitivity.go).
 	Sampled bool
@@ -205,6 +207,7 @@ func renderReport(ds *dataset, figs []reportFigure, answerFig, effectFig *report
 		ScenarioSHA256: m.ScenarioSHA256,
 		HorizonText:    v.horizonText(),
 		Orgs:           orgSentences(p),
+		Turnover:       turnoverSentences(ds),
 		Policies:       policySentences(p),
 		Events:         eventSentences(p),
 	}
@@ -607,7 +610,12 @@ code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 14
 <ul>
 {{range .Orgs}}<li>{{.}}</li>
 {{end}}</ul>
-<h3>Policies</h3>
+{{with .Turnover}}<h3>Turnover: set and realised</h3>
+<p class="note">The annual turnover a scenario sets is the share of the people in post who leave in a year. The model keeps that rate whatever the strategy (embeddedness decides who leaves, not how many); runs.csv records each run's realised rate.</p>
+<ul>
+{{range .}}<li>{{.}}</li>
+{{end}}</ul>
+{{end}}<h3>Policies</h3>
 <ul>
 {{range .Policies}}<li>{{.}}</li>
 {{end}}</ul>

@@ -391,6 +391,7 @@ type drawnPoint struct {
 	effects [][]summary
 	// recovery are the runs' recovery_weeks (-1: empty).
 	recovery []int
+	turnover [sim.NumRoles][]float64
 }
 
 // Add writes one finished run: it is AddRows(Format(r)). Results must
@@ -513,6 +514,9 @@ func (w *Writer) AddRows(rows *Rows) error {
 	d.trust = append(d.trust, rows.summary.FinalMeanTrust)
 	d.active = append(d.active, rows.summary.MeanActivePartnerships)
 	d.recovery = append(d.recovery, rows.summary.RecoveryWeeks)
+	for role, v := range rows.summary.Turnover {
+		d.turnover[role] = append(d.turnover[role], v)
+	}
 	for i := range r.Steps {
 		w.vals = r.Steps[i].Values(w.vals[:0])
 		for k, v := range w.vals {
@@ -788,6 +792,7 @@ func (w *Writer) dataset() (*dataset, error) {
 		d := &w.drawn[i]
 		pd.cumRuns, pd.resetRuns, pd.departureRuns = d.cum, d.resets, d.departures
 		pd.recoveryRuns = d.recovery
+		pd.turnoverRuns = d.turnover
 		pd.crossRuns, pd.trustRuns, pd.activeRuns = d.cross, d.trust, d.active
 		for j, metric := range ds.metrics {
 			pd.series[metric] = d.series[j]
