@@ -225,11 +225,11 @@ var bundledShort = map[string]map[string]string{
 // TestBundledPlotsDoNotOverlap runs every bundled scenario, short, and
 // checks that no two strings of any of its plots overlap: tick labels,
 // legends, titles, cell values. It skips under -race and -short: it runs
-// the simulation (about 5 s; many times that under -race), and .ci/run
+// the simulation (about 7 s of CPU; many times that under -race), and .ci/run
 // runs it once without -race.
 func TestBundledPlotsDoNotOverlap(t *testing.T) {
 	if testing.Short() || raceEnabled {
-		t.Skip("runs every bundled scenario (about 5 s, many times that under -race)")
+		t.Skip("runs every bundled scenario (about 7 s of CPU, many times that under -race)")
 	}
 	for _, info := range scenarios.Bundled() {
 		set, ok := bundledShort[info.Name]
