@@ -26,6 +26,11 @@ const scenarioCopyName = "scenario.toml"
 // by encoding/json. Everything except Invocation is a function of the
 // scenario text, the seed and the program, so two identical batches have
 // identical manifests once Invocation is removed.
+//
+// Seeds, unsigned 64-bit integers, are written as JSON strings of decimal
+// digits (`"base_seed": "16860738450190168606"`): a JSON number above 2^53
+// is read as a double, and so rounded, by JavaScript, R's jsonlite and many
+// other clients (docs/OUTPUTS.md, "manifest.json").
 type manifest struct {
 	Program        string          `json:"program"`
 	Version        string          `json:"version"`
@@ -42,7 +47,7 @@ type manifest struct {
 	Levers         []string        `json:"levers"`
 	Conditions     []string        `json:"conditions"`
 	Baseline       manifestChoice  `json:"baseline"`
-	BaseSeed       uint64          `json:"base_seed"`
+	BaseSeed       uint64          `json:"base_seed,string"`
 	SeedDerivation string          `json:"seed_derivation"`
 	Replicates     int             `json:"replicates"`
 	Every          int             `json:"every"`
@@ -151,7 +156,7 @@ type manifestRun struct {
 	Index     int    `json:"index"`
 	Point     int    `json:"point"`
 	Replicate int    `json:"replicate"`
-	Seed      uint64 `json:"seed"`
+	Seed      uint64 `json:"seed,string"`
 }
 
 // buildInfo describes the running program.
