@@ -78,6 +78,9 @@ type ShardManifest struct {
 	// Command is the command line that runs the whole batch on one
 	// machine; the merged manifest records it.
 	Command []string `json:"command"`
+	// Tables is the format of the batch's tables ("csv", "parquet" or
+	// "both"; empty means "csv"), for the merge to write.
+	Tables string `json:"tables,omitempty"`
 	// BaseSeed, Points, Replicates and Runs describe the whole batch.
 	BaseSeed   uint64 `json:"base_seed"`
 	Points     int    `json:"points"`

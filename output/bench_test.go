@@ -10,7 +10,8 @@ import (
 
 // BenchmarkAdd measures the streaming part of a batch's outputs: writing
 // runs.csv, timeseries.csv and the aggregates of five years of weekly
-// steps, without drawing (Close is not called). "all" is Add: formatting
+// steps (or their Parquet versions), without drawing (Close is not
+// called). "all" is Add: formatting
 // and writing, as merging shards does; "ordered" is AddRows alone, the
 // rows formatted beforehand: the part that a batch does one run at a
 // time, while the formatting is spread over its workers
@@ -24,16 +25,20 @@ func BenchmarkAdd(b *testing.B) {
 	for i := range results {
 		results[i] = batchResult(plan, i)
 	}
-	for _, ordered := range []bool{false, true} {
-		name := "all"
+	for _, c := range []struct {
+		format  Format
+		ordered bool
+	}{{FormatCSV, false}, {FormatCSV, true}, {FormatParquet, false}, {FormatParquet, true}} {
+		ordered := c.ordered
+		name := string(c.format) + "/all"
 		if ordered {
-			name = "ordered"
+			name = string(c.format) + "/ordered"
 		}
 		b.Run(name, func(b *testing.B) {
 			var rows []*Rows
 			for b.Loop() {
 				b.StopTimer()
-				w, err := Create(b.TempDir(), plan, Meta{})
+				w, err := Create(b.TempDir(), plan, Meta{Format: c.format})
 				if err != nil {
 					b.Fatal(err)
 				}

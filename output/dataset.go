@@ -125,16 +125,52 @@ func loadFiles(manJSON []byte, runsPath, aggPath string) (*dataset, error) {
 	}
 	defer agg.Close()
 	ds, err := loadDataset(manJSON, runs, agg)
-	if err != nil || !ds.man.hasCounterfactuals() {
-		return ds, err
-	}
-	eff, err := os.Open(filepath.Join(filepath.Dir(runsPath), effectsName))
 	if err != nil {
 		return nil, err
 	}
+	return ds, ds.loadEffects(filepath.Dir(runsPath))
+}
+
+// loadEffects reads effects.csv of the batch in dir when the batch has
+// counterfactuals (and so an effects.csv, whatever the tables' format).
+func (ds *dataset) loadEffects(dir string) error {
+	if !ds.man.hasCounterfactuals() {
+		return nil
+	}
+	eff, err := os.Open(filepath.Join(dir, effectsName))
+	if err != nil {
+		return err
+	}
 	defer eff.Close()
 	if err := ds.readEffects(eff); err != nil {
-		return nil, fmt.Errorf("%s: %w", effectsName, err)
+		return fmt.Errorf("%s: %w", effectsName, err)
+	}
+	return nil
+}
+
+// loadParquetFiles reads a dataset from the encoded manifest and the
+// paths of runs.parquet and aggregate.parquet.
+func loadParquetFiles(manJSON []byte, runsPath, aggPath string) (*dataset, error) {
+	man, params, err := parseManifest(manJSON)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := openParquetRecords(runsPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", runsParquetName, err)
+	}
+	defer runs.Close()
+	agg, err := openParquetRecords(aggPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", aggregateParquetName, err)
+	}
+	defer agg.Close()
+	ds := newDataset(man, params)
+	if err := ds.readRecords(runs, agg, runsParquetName, aggregateParquetName); err != nil {
+		return nil, err
+	}
+	if err := ds.loadEffects(filepath.Dir(runsPath)); err != nil {
+		return nil, err
 	}
 	return ds, nil
 }
@@ -213,14 +249,47 @@ func newDataset(m *manifest, params []sim.Params) *dataset {
 // read reads runs.csv and aggregate.csv and computes the per-point
 // summaries and the ranking.
 func (ds *dataset) read(runs, agg io.Reader) error {
+	return ds.readRecords(newCSVRecords(runs), newCSVRecords(agg), runsName, aggregateName)
+}
+
+// readRecords reads the records of the runs and aggregate tables, named
+// runsName and aggName in errors, and computes the per-point summaries
+// and the ranking.
+func (ds *dataset) readRecords(runs, agg records, runsName, aggName string) error {
 	if err := ds.readRuns(runs); err != nil {
 		return fmt.Errorf("%s: %w", runsName, err)
 	}
 	if err := ds.readAggregate(agg); err != nil {
-		return fmt.Errorf("%s: %w", aggregateName, err)
+		return fmt.Errorf("%s: %w", aggName, err)
 	}
 	ds.summarize()
 	return nil
+}
+
+// records are the rows of a table as CSV fields: a CSV file, or a
+// Parquet file read as one (parquetRecords).
+type records interface {
+	// Read returns the header, then each row, then io.EOF; the slice
+	// may be reused by the next call.
+	Read() ([]string, error)
+	// where says where the row last read is, for errors: "line 12".
+	where(field int) string
+}
+
+// csvRecords are the records of a CSV file.
+type csvRecords struct{ r *csv.Reader }
+
+func newCSVRecords(f io.Reader) csvRecords {
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	return csvRecords{r}
+}
+
+func (c csvRecords) Read() ([]string, error) { return c.r.Read() }
+
+func (c csvRecords) where(field int) string {
+	line, _ := c.r.FieldPos(field)
+	return fmt.Sprintf("line %d", line)
 }
 
 // summarize computes the per-point summaries of the runs and the ranking,
@@ -288,10 +357,9 @@ func checkPlot(kind, metric string) error {
 	return nil
 }
 
-// csvError is a problem at a line of a CSV file.
-func csvError(r *csv.Reader, field int, format string, args ...any) error {
-	line, _ := r.FieldPos(field)
-	return fmt.Errorf("line %d: %s", line, fmt.Sprintf(format, args...))
+// csvError is a problem at a row of a table.
+func csvError(r records, field int, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", r.where(field), fmt.Sprintf(format, args...))
 }
 
 func checkHeader(got, want []string) error {
@@ -302,9 +370,7 @@ func checkHeader(got, want []string) error {
 }
 
 // readRuns reads runs.csv: every run in run-index order.
-func (ds *dataset) readRuns(f io.Reader) error {
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
+func (ds *dataset) readRuns(r records) error {
 	header, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("header: %w", err)
@@ -383,9 +449,7 @@ func (ds *dataset) readRuns(f io.Reader) error {
 }
 
 // readAggregate reads the statistics of ds.metrics from aggregate.csv.
-func (ds *dataset) readAggregate(f io.Reader) error {
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
+func (ds *dataset) readAggregate(r records) error {
 	header, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("header: %w", err)

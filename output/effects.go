@@ -181,12 +181,12 @@ func (ds *dataset) readEffects(f io.Reader) error {
 		}
 		point, err := strconv.Atoi(rec[0])
 		if err != nil || point < 1 || point >= len(ds.all) || ds.all[point].cf == nil {
-			return csvError(r, 0, "point %q: not a point with a counterfactual", rec[0])
+			return csvError(csvRecords{r}, 0, "point %q: not a point with a counterfactual", rec[0])
 		}
 		pd := ds.all[point]
 		metric := rec[base+1]
 		if !slices.Contains(effectMetrics, metric) {
-			return csvError(r, base+1, "metric %q: not one of %s", metric, strings.Join(effectMetrics, ", "))
+			return csvError(csvRecords{r}, base+1, "metric %q: not one of %s", metric, strings.Join(effectMetrics, ", "))
 		}
 		if pd.effects == nil {
 			pd.effects = map[string][]summary{}
@@ -198,11 +198,11 @@ func (ds *dataset) readEffects(f io.Reader) error {
 		}
 		step, err := strconv.Atoi(rec[base])
 		if err != nil || step < 0 || step >= len(s) {
-			return csvError(r, base, "step %q: not a step of point %d", rec[base], point)
+			return csvError(csvRecords{r}, base, "step %q: not a step of point %d", rec[base], point)
 		}
 		var st summary
 		if st.N, err = strconv.Atoi(rec[base+2]); err != nil || st.N < 1 {
-			return csvError(r, base+2, "n %q: want a positive integer", rec[base+2])
+			return csvError(csvRecords{r}, base+2, "n %q: want a positive integer", rec[base+2])
 		}
 		for i, dst := range []*float64{&st.Mean, &st.SD, &st.Lo, &st.Hi} {
 			col := base + 3 + i
@@ -211,7 +211,7 @@ func (ds *dataset) readEffects(f io.Reader) error {
 				continue
 			}
 			if *dst, err = strconv.ParseFloat(rec[col], 64); err != nil {
-				return csvError(r, col, "%s: %v", want[col], err)
+				return csvError(csvRecords{r}, col, "%s: %v", want[col], err)
 			}
 		}
 		s[step] = st

@@ -37,7 +37,7 @@ var ErrNotOwned = errors.New("not a trustsim output directory")
 // of these names that the marker does not list is the user's, and a
 // batch that would replace it is refused. Add a name here when a new
 // output file is published.
-var publishedNames = []string{runsName, seriesName, aggregateName, manifestName, scenarioCopyName, reportName, plotsName, StoryName, NetworkName, sensitivityName, effectsName}
+var publishedNames = []string{runsName, seriesName, aggregateName, runsParquetName, seriesParquetName, aggregateParquetName, manifestName, scenarioCopyName, reportName, plotsName, StoryName, NetworkName, sensitivityName, effectsName}
 
 // Claim is an output directory that trustsim owns and whose lock this
 // process holds (ClaimDir). Release it when done.

@@ -98,9 +98,9 @@ func TestEscaping(t *testing.T) {
 		}
 	}
 
-	for _, p := range w.MainFiles() {
-		if filepath.Dir(p) != dir {
-			t.Errorf("main file %s is not in %s", p, dir)
+	for _, p := range w.Files() {
+		if filepath.Dir(strings.TrimSuffix(p, string(filepath.Separator))) != dir {
+			t.Errorf("file %s is not in %s", p, dir)
 		}
 		if _, err := os.Stat(p); err != nil {
 			t.Error(err)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trustsim/trustsim/batch"
@@ -55,6 +56,9 @@ type Meta struct {
 	// it is recorded as the manifest's "build", the same string a shard's
 	// shard.json and the resume fingerprint use. Empty leaves it out.
 	Build string
+	// Format is the format of the runs, timeseries and aggregate tables:
+	// CSV (also when empty), Parquet or both.
+	Format Format
 }
 
 // Writer streams the results of a batch into an output directory. Results
@@ -67,8 +71,17 @@ type Writer struct {
 	man          manifest
 	scenarioText []byte
 
-	runs, series, agg *tempCSV
-	temps             []string // every temporary path not yet published or removed
+	// format is the format of the tables; runs, series and agg are the
+	// CSV files (nil without CSV), the pq* the Parquet ones (nil without
+	// Parquet), pqSwept the swept parameters' Parquet columns.
+	format                  Format
+	runs, series, agg       *tempCSV
+	pqRuns, pqSeries, pqAgg *parquetTable
+	pqSwept                 []parquetColumn
+	pqMetrics               []string
+	// published are the names Close published, for Files.
+	published []string
+	temps     []string // every temporary path not yet published or removed
 
 	// strategyField and sweptFields are each point's strategy and events
 	// columns and its swept values as CSV fields (csvField), the swept
@@ -149,6 +162,10 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	// Only a directory trustsim owns is written (docs/OUTPUTS.md,
 	// "Folders trustsim owns"); callers claim it first (ClaimDir) so
 	// that a refusal comes before any run.
+	format, err := ParseFormat(string(meta.Format))
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
 	if err := MarkOwned(dir); err != nil {
 		return nil, err
 	}
@@ -162,6 +179,7 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 		scenarioText: append([]byte(nil), meta.ScenarioText...),
 		drawers:      meta.Workers,
 		nMetrics:     len(sim.MetricNames()),
+		format:       format,
 	}
 	metrics := sim.MetricNames()
 	for i := range plan.Points {
@@ -185,17 +203,23 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	for i := range w.drawn {
 		w.drawn[i].series = make([][]summary, len(drawn))
 	}
-	var err error
-	runsHeader := append(append([]string{"run", "point", "strategy", "events", "replicate", "seed"}, plan.Swept...), runColumns...)
-	if w.runs, err = w.newTempCSV(runsName, runsHeader); err != nil {
-		return nil, w.failCreate(err)
-	}
-	if w.series, err = w.newTempCSV(seriesName, append([]string{"run", "point", "step"}, metrics...)); err != nil {
-		return nil, w.failCreate(err)
-	}
 	aggHeader := append(append([]string{"point", "strategy", "events"}, plan.Swept...), aggregateColumns...)
-	if w.agg, err = w.newTempCSV(aggregateName, aggHeader); err != nil {
-		return nil, w.failCreate(err)
+	if format.csv() {
+		runsHeader := append(append([]string{"run", "point", "strategy", "events", "replicate", "seed"}, plan.Swept...), runColumns...)
+		if w.runs, err = w.newTempCSV(runsName, runsHeader); err != nil {
+			return nil, w.failCreate(err)
+		}
+		if w.series, err = w.newTempCSV(seriesName, append([]string{"run", "point", "step"}, metrics...)); err != nil {
+			return nil, w.failCreate(err)
+		}
+		if w.agg, err = w.newTempCSV(aggregateName, aggHeader); err != nil {
+			return nil, w.failCreate(err)
+		}
+	}
+	if format.Parquet() {
+		if err := w.createParquet(); err != nil {
+			return nil, w.failCreate(err)
+		}
 	}
 	if w.man.hasCounterfactuals() {
 		if w.effects, err = w.newTempCSV(effectsName, aggHeader); err != nil {
@@ -206,6 +230,38 @@ func Create(dir string, plan *batch.Plan, meta Meta) (*Writer, error) {
 	return w, nil
 }
 
+// createParquet starts the Parquet tables: the columns of the CSV files,
+// in the same order, typed (parquet.go).
+func (w *Writer) createParquet() error {
+	w.pqSwept = sweptColumns(w.plan)
+	w.pqMetrics = sim.MetricNames()
+	optName := parquet.Optional(pqName)
+	runs := append(append([]parquetColumn{{"run", pqInt}, {"point", pqInt}, {"strategy", optName}, {"events", pqName}, {"replicate", pqInt}, {"seed", pqUint}},
+		w.pqSwept...),
+		parquetColumn{"cumulative_results", pqDouble}, parquetColumn{"final_mean_trust", pqDouble},
+		parquetColumn{"final_cross_org_trust", pqDouble}, parquetColumn{"mean_active_partnerships", pqDouble},
+		parquetColumn{"departures", pqInt}, parquetColumn{"partnership_resets", pqInt},
+		parquetColumn{"leave_step", parquet.Optional(pqInt)}, parquetColumn{"recovery_weeks", parquet.Optional(pqInt)})
+	series := []parquetColumn{{"run", pqInt}, {"point", pqInt}, {"step", pqInt}}
+	for _, m := range sim.MetricNames() {
+		series = append(series, parquetColumn{m, pqDouble})
+	}
+	optDouble := parquet.Optional(pqDouble)
+	agg := append(append([]parquetColumn{{"point", pqInt}, {"strategy", optName}, {"events", pqName}}, w.pqSwept...),
+		parquetColumn{"step", pqInt}, parquetColumn{"metric", pqName}, parquetColumn{"n", pqInt},
+		parquetColumn{"mean", optDouble}, parquetColumn{"sd", optDouble},
+		parquetColumn{"ci95_low", optDouble}, parquetColumn{"ci95_high", optDouble})
+	var err error
+	if w.pqRuns, err = w.newParquet(runsParquetName, runs); err != nil {
+		return err
+	}
+	if w.pqSeries, err = w.newParquet(seriesParquetName, series); err != nil {
+		return err
+	}
+	w.pqAgg, err = w.newParquet(aggregateParquetName, agg)
+	return err
+}
+
 // stalePatterns match the names of the temporary files and directories a
 // Writer (or Redraw) makes in the output directory: what a process killed
 // before it published or removed them leaves behind.
@@ -214,6 +270,9 @@ var stalePatterns = []string{
 	"." + seriesName + ".*.tmp",
 	"." + aggregateName + ".*.tmp",
 	"." + effectsName + ".*.tmp",
+	"." + runsParquetName + ".*.tmp",
+	"." + seriesParquetName + ".*.tmp",
+	"." + aggregateParquetName + ".*.tmp",
 	"." + manifestName + ".*.tmp",
 	"." + scenarioCopyName + ".*.tmp",
 	"." + reportName + ".*.tmp",
@@ -427,8 +486,10 @@ func (w *Writer) Format(r batch.Result) (*Rows, error) {
 		}
 	}
 	rows := &Rows{result: r, summary: summarizeRun(&pt.Params, r.Steps)}
-	rows.run = w.appendRun(w.buffer(256), r, &rows.summary)
-	rows.series = w.appendSeries(w.buffer(w.seriesSize(len(r.Steps))), r)
+	if w.format.csv() {
+		rows.run = w.appendRun(w.buffer(256), r, &rows.summary)
+		rows.series = w.appendSeries(w.buffer(w.seriesSize(len(r.Steps))), r)
+	}
 	return rows, nil
 }
 
@@ -484,7 +545,9 @@ func (w *Writer) AddRows(rows *Rows) error {
 	case paired:
 		if rows.summary.LeaveStep >= 0 {
 			rows.summary.RecoveryWeeks = recoveryAgainst(strengths(r.Steps), w.cf[r.Run.Replicate], rows.summary.LeaveStep)
-			rows.run = w.appendRun(rows.run[:0], r, &rows.summary)
+			if w.format.csv() {
+				rows.run = w.appendRun(rows.run[:0], r, &rows.summary)
+			}
 		}
 		if r.Run.Replicate == 0 {
 			w.effAcc = make([][]welford, len(r.Steps))
@@ -497,15 +560,22 @@ func (w *Writer) AddRows(rows *Rows) error {
 		}
 		addEffect(w.effAcc, effectValues(r.Steps, w.effectSlots), w.cfVals[r.Run.Replicate])
 	}
-	if err := w.runs.write(rows.run); err != nil {
-		return fmt.Errorf("output: %w", err)
+	if w.format.csv() {
+		if err := w.runs.write(rows.run); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+		if err := w.series.write(rows.series); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+		w.recycle(rows.run)
+		w.recycle(rows.series)
+		rows.run, rows.series = nil, nil
 	}
-	if err := w.series.write(rows.series); err != nil {
-		return fmt.Errorf("output: %w", err)
+	if w.format.Parquet() {
+		if err := w.addParquet(r, &rows.summary); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
 	}
-	w.recycle(rows.run)
-	w.recycle(rows.series)
-	rows.run, rows.series = nil, nil
 	d := &w.drawn[r.Run.Point]
 	d.cum = append(d.cum, rows.summary.CumulativeResults)
 	d.resets = append(d.resets, float64(rows.summary.PartnershipResets))
@@ -611,6 +681,14 @@ func (w *Writer) writeAggregate(pt *batch.Point) error {
 			if j := w.drawnSlot[k]; j >= 0 {
 				d.series[j][step] = s
 			}
+			if w.pqAgg != nil {
+				if err := w.addParquetAggregate(pt, step, k, &s); err != nil {
+					return fmt.Errorf("output: %w", err)
+				}
+			}
+			if w.agg == nil {
+				continue
+			}
 			b = strconv.AppendInt(b, int64(pt.Index), 10)
 			b = append(b, ',')
 			b = append(b, w.strategyField[pt.Index]...)
@@ -632,6 +710,9 @@ func (w *Writer) writeAggregate(pt *batch.Point) error {
 		}
 	}
 	w.aggBuf = b[:0]
+	if w.agg == nil {
+		return nil
+	}
 	if err := w.agg.write(b); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
@@ -663,10 +744,13 @@ func (w *Writer) Close(end time.Time) (err error) {
 	// (before abort removes the files).
 	csvErr := make(chan error, 1)
 	go func() {
-		for _, t := range []*tempCSV{w.runs, w.series, w.agg, w.effects} {
-			if t == nil {
-				continue
+		for _, t := range w.csvFiles() {
+			if err := t.finish(); err != nil {
+				csvErr <- err
+				return
 			}
+		}
+		for _, t := range w.parquetFiles() {
 			if err := t.finish(); err != nil {
 				csvErr <- err
 				return
@@ -733,13 +817,32 @@ func (w *Writer) Close(end time.Time) (err error) {
 			return err
 		}
 	}
-	moves := []struct{ from, to string }{
-		{w.runs.f.Name(), runsName},
-		{w.series.f.Name(), seriesName},
-		{w.agg.f.Name(), aggregateName},
-		{scenTemp, scenarioCopyName},
-		{reportTemp, reportName},
+	if earlier {
+		// An earlier batch's tables in the format this one does not
+		// write would pass for this batch's.
+		var stale []string
+		if !w.format.csv() {
+			stale = append(stale, runsName, seriesName, aggregateName)
+		}
+		if !w.format.Parquet() {
+			stale = append(stale, runsParquetName, seriesParquetName, aggregateParquetName)
+		}
+		for _, name := range stale {
+			if err := os.Remove(filepath.Join(w.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
 	}
+	var moves []struct{ from, to string }
+	for _, t := range w.csvFiles() {
+		if t != w.effects {
+			moves = append(moves, struct{ from, to string }{t.f.Name(), t.final})
+		}
+	}
+	for _, t := range w.parquetFiles() {
+		moves = append(moves, struct{ from, to string }{t.f.Name(), t.final})
+	}
+	moves = append(moves, struct{ from, to string }{scenTemp, scenarioCopyName}, struct{ from, to string }{reportTemp, reportName})
 	if sensTemp != "" {
 		moves = append(moves, struct{ from, to string }{sensTemp, sensitivityName})
 	}
@@ -770,6 +873,7 @@ func (w *Writer) Close(end time.Time) (err error) {
 	if err := recordPublished(w.dir, append(published, plotsName, manifestName)); err != nil {
 		return fmt.Errorf("record the files in %s: %w", MarkerName, err)
 	}
+	w.published = published
 	syncDir(w.dir)
 	w.done = true
 	return nil
@@ -941,10 +1045,11 @@ func (w *Writer) Abort() error {
 
 func (w *Writer) abort() error {
 	w.done = true
-	for _, t := range []*tempCSV{w.runs, w.series, w.agg} {
-		if t != nil {
-			_ = t.f.Close() // already closed after finish; the error says so and does not matter
-		}
+	for _, t := range w.csvFiles() {
+		_ = t.f.Close() // already closed after finish; the error says so and does not matter
+	}
+	for _, t := range w.parquetFiles() {
+		_ = t.f.Close()
 	}
 	var first error
 	for _, p := range w.temps {
@@ -956,19 +1061,28 @@ func (w *Writer) abort() error {
 	return first
 }
 
-// MainFiles returns the paths worth naming when a batch finishes: the
-// report, the per-run table, the aggregates and the plots directory.
-func (w *Writer) MainFiles() []string {
-	return []string{
-		filepath.Join(w.dir, reportName),
-		filepath.Join(w.dir, runsName),
-		filepath.Join(w.dir, aggregateName),
-		filepath.Join(w.dir, plotsName),
+// Files returns the path of every file and directory Close published in
+// the output directory, for the closing line of a batch: the report
+// first, then the tables, the manifest, the scenario copy and plots/ (its
+// path ending in a separator). Empty before Close.
+func (w *Writer) Files() []string {
+	if !w.done || len(w.published) == 0 {
+		return nil
 	}
+	files := []string{filepath.Join(w.dir, reportName)}
+	for _, name := range w.published {
+		if name != reportName && name != scenarioCopyName {
+			files = append(files, filepath.Join(w.dir, name))
+		}
+	}
+	files = append(files, filepath.Join(w.dir, manifestName), filepath.Join(w.dir, scenarioCopyName))
+	return append(files, filepath.Join(w.dir, plotsName)+string(filepath.Separator))
 }
 
 // Redraw rebuilds plots/ and report.html of the output directory dir from
-// its manifest.json, runs.csv and aggregate.csv, without running anything.
+// its manifest.json, runs.csv and aggregate.csv (runs.parquet and
+// aggregate.parquet when the batch wrote only Parquet), without running
+// anything.
 // It draws through the same code as Writer.Close, so it reproduces the
 // same files.
 func Redraw(dir string) (err error) {
@@ -984,7 +1098,16 @@ func Redraw(dir string) (err error) {
 	if err := CheckOwned(dir); err != nil {
 		return err
 	}
-	ds, err := loadFiles(man, filepath.Join(dir, runsName), filepath.Join(dir, aggregateName))
+	// The CSV tables when the batch wrote them, else the Parquet ones.
+	load := loadFiles
+	runs, agg := filepath.Join(dir, runsName), filepath.Join(dir, aggregateName)
+	if _, err := os.Stat(runs); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, runsParquetName)); err == nil {
+			load = loadParquetFiles
+			runs, agg = filepath.Join(dir, runsParquetName), filepath.Join(dir, aggregateParquetName)
+		}
+	}
+	ds, err := load(man, runs, agg)
 	if err != nil {
 		return err
 	}
@@ -1007,4 +1130,89 @@ func Redraw(dir string) (err error) {
 	}
 	syncDir(dir)
 	return nil
+}
+
+// csvFiles are the CSV files being written: the tables (none without
+// CSV) and effects.csv (with counterfactuals, whatever the format).
+func (w *Writer) csvFiles() []*tempCSV {
+	var files []*tempCSV
+	for _, t := range []*tempCSV{w.runs, w.series, w.agg, w.effects} {
+		if t != nil {
+			files = append(files, t)
+		}
+	}
+	return files
+}
+
+// parquetFiles are the Parquet files being written (none without
+// Parquet).
+func (w *Writer) parquetFiles() []*parquetTable {
+	var files []*parquetTable
+	for _, t := range []*parquetTable{w.pqRuns, w.pqSeries, w.pqAgg} {
+		if t != nil {
+			files = append(files, t)
+		}
+	}
+	return files
+}
+
+// addParquet writes r's rows of runs.parquet and timeseries.parquet, the
+// values of its rows of runs.csv and timeseries.csv.
+func (w *Writer) addParquet(r batch.Result, s *runSummary) error {
+	pt := &w.plan.Points[r.Run.Point]
+	t := w.pqRuns
+	t.int(0, int64(r.Run.Index))
+	t.int(1, int64(r.Run.Point))
+	t.optStr(2, pt.Strategy)
+	t.str(3, eventsRun(pt))
+	t.int(4, int64(r.Run.Replicate))
+	t.uint(5, r.Run.Seed)
+	t.swept(6, w.pqSwept, pt)
+	col := 6 + len(w.pqSwept)
+	for i, x := range [...]float64{s.CumulativeResults, s.FinalMeanTrust, s.FinalCrossOrgTrust, s.MeanActivePartnerships} {
+		t.double(col+i, x)
+	}
+	t.int(col+4, int64(s.Departures))
+	t.int(col+5, int64(s.PartnershipResets))
+	t.optInt(col+6, s.LeaveStep)
+	t.optInt(col+7, s.RecoveryWeeks)
+	if err := t.endRow(); err != nil {
+		return err
+	}
+	t = w.pqSeries
+	var vals [32]float64
+	for i := range r.Steps {
+		if !keepStep(i, len(r.Steps), w.plan.Every) {
+			continue
+		}
+		t.int(0, int64(r.Run.Index))
+		t.int(1, int64(r.Run.Point))
+		t.int(2, int64(i))
+		for k, v := range r.Steps[i].Values(vals[:0]) {
+			t.double(3+k, v)
+		}
+		if err := t.endRow(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addParquetAggregate writes the row of aggregate.parquet of point pt,
+// step and the metric of index k.
+func (w *Writer) addParquetAggregate(pt *batch.Point, step, k int, s *summary) error {
+	t := w.pqAgg
+	t.int(0, int64(pt.Index))
+	t.optStr(1, pt.Strategy)
+	t.str(2, eventsRun(pt))
+	t.swept(3, w.pqSwept, pt)
+	col := 3 + len(w.pqSwept)
+	t.int(col, int64(step))
+	t.str(col+1, w.pqMetrics[k])
+	t.int(col+2, int64(s.N))
+	t.optDouble(col+3, s.Mean)
+	t.optDouble(col+4, s.SD)
+	t.optDouble(col+5, s.Lo)
+	t.optDouble(col+6, s.Hi)
+	return t.endRow()
 }

@@ -506,20 +506,41 @@ func TestCreateRejectsEmptyPlan(t *testing.T) {
 	}
 }
 
-func TestMainFiles(t *testing.T) {
+// TestFilesAreEveryFileWritten checks that Files, the closing line of a
+// batch, names every file and directory the batch publishes, and nothing
+// else.
+func TestFilesAreEveryFileWritten(t *testing.T) {
 	dir := t.TempDir()
-	w, err := Create(dir, single.plan(t), Meta{})
+	plan := single.plan(t)
+	w, err := Create(dir, plan, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Abort()
-	for _, p := range w.MainFiles() {
-		if filepath.Dir(p) != dir {
-			t.Errorf("%s is not in %s", p, dir)
+	for i := range plan.NumRuns() {
+		r := plan.Run(i)
+		if err := w.Add(batch.Result{Run: r, Steps: fakeSteps(plan, r)}); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if len(w.MainFiles()) == 0 {
-		t.Error("no main files")
+	if err := w.Close(testStart); err != nil {
+		t.Fatal(err)
+	}
+	var named []string
+	for _, p := range w.Files() {
+		if filepath.Dir(strings.TrimSuffix(p, string(filepath.Separator))) != dir {
+			t.Errorf("%s is not in %s", p, dir)
+		}
+		named = append(named, filepath.Base(p))
+	}
+	slices.Sort(named)
+	var got []string
+	for _, n := range published(t, dir) {
+		if !strings.Contains(n, "/") {
+			got = append(got, n)
+		}
+	}
+	if !slices.Equal(named, got) {
+		t.Errorf("Files names %q; the batch wrote %q", named, got)
 	}
 }
 

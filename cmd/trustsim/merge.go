@@ -20,8 +20,10 @@ import (
 
 // mergeFlags are the flags of `trustsim merge`.
 type mergeFlags struct {
-	out   string
-	quiet bool
+	out    string
+	quiet  bool
+	format string
+	fs     *pflag.FlagSet
 }
 
 func mergeCommand() *command {
@@ -31,7 +33,8 @@ func mergeCommand() *command {
 		usage:   "SHARD_DIR...",
 		help: `Merge reads the shards that 'trustsim run --shard' (or a Slurm array task,
 or a Kubernetes Indexed Job pod) wrote and writes the files of the whole
-batch: runs.csv, timeseries.csv and aggregate.csv byte for byte as
+batch: runs.csv, timeseries.csv and aggregate.csv (or their Parquet
+versions, as the shards' --format or merge's asks) byte for byte as
 'trustsim run' writes them on one machine, manifest.json, plots/ and
 report.html.
 
@@ -55,6 +58,8 @@ Examples:
 			f := &mergeFlags{}
 			fs.StringVar(&f.out, "out", "", "output `DIR` (default: the batch's directory above shards/, else out/<scenario name>)")
 			fs.BoolVar(&f.quiet, "quiet", false, "print no progress")
+			fs.StringVar(&f.format, "format", "", "tables as `FORMAT`: csv, parquet or both (default: the shards' --format)")
+			f.fs = fs
 			return f.exec
 		},
 	}
@@ -74,6 +79,9 @@ func (e *problemsError) Error() string {
 func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
 		return usagef("merge", "merge needs the shard directories (or the directory holding them)")
+	}
+	if _, err := output.ParseFormat(f.format); err != nil {
+		return usagef("merge", "--format: %v", err)
 	}
 	dirs, problems := findShards(args)
 	var shards []batch.FinishedShard
@@ -153,6 +161,13 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		}
 		workers += sh.Manifest.Workers
 	}
+	format := output.Format(m.Tables)
+	if f.fs.Changed("format") {
+		format = output.Format(f.format)
+	}
+	if _, err := output.ParseFormat(string(format)); err != nil {
+		return &inputError{fmt.Errorf("%s: %w", filepath.Join(shards[0].Dir, batch.ShardManifestName), err)}
+	}
 	w, err := output.Create(out, plan, output.Meta{
 		ScenarioText: s.Source,
 		ScenarioFile: m.ScenarioFile,
@@ -160,6 +175,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 		Workers:      workers,
 		Start:        start,
 		Build:        versionString(),
+		Format:       format,
 	})
 	if err != nil {
 		return err // output's errors name out
@@ -217,7 +233,7 @@ func (f *mergeFlags) exec(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Results in %s: %s\n", out, strings.Join(append(w.MainFiles(), story...), ", "))
+	fmt.Fprintf(a.stdout, "Results in %s: %s\n", out, strings.Join(append(w.Files(), story...), ", "))
 	return nil
 }
 

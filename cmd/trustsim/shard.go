@@ -162,6 +162,8 @@ func envInt(getenv func(string) string, name string) (int, error) {
 
 // shardJob is one shard of a batch, everything resolved.
 type shardJob struct {
+	// format is the tables' format, recorded for the merge.
+	format      output.Format
 	shard       batch.Shard
 	why         string
 	scenario    *scenarios.Scenario
@@ -236,6 +238,7 @@ func (f *runFlags) execShard(ctx context.Context, a *app, j shardJob) error {
 		ScenarioText:   string(j.scenario.Source),
 		Overrides:      overrides,
 		Command:        j.command,
+		Tables:         string(j.format),
 		ShardIndex:     j.shard.Index,
 		ShardCount:     j.shard.Count,
 		Workers:        f.workers,
