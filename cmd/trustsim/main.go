@@ -150,7 +150,7 @@ type command struct {
 
 // commands lists the subcommands in the order help shows them.
 func commands() []*command {
-	return []*command{runCommand(), storyCommand(), planCommand(), mergeCommand(), validateCommand(), scenariosCommand(), plotCommand(), reportCommand(), versionCommand(), helpCommand()}
+	return []*command{runCommand(), storyCommand(), planCommand(), mergeCommand(), validateCommand(), scenariosCommand(), plotCommand(), reportCommand(), versionCommand(), completionCommand(), helpCommand()}
 }
 
 func lookup(name string) *command {

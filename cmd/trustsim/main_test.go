@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -368,10 +369,37 @@ func TestRunDefaultAsIs(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("runs the whole default scenario (about 1 s, but a minute under -race)")
 	}
-	t.Chdir(t.TempDir())
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	t.Chdir(work)
 	stdout, _ := mustRun(t, "run")
-	if !strings.Contains(stdout, filepath.Join("out", "default")) {
-		t.Errorf("stdout %q does not name out/default", stdout)
+	// The closing line is the one the README shows, and names every
+	// file the batch wrote.
+	line := regexp.MustCompile(`(?m)^Results in out/default: .*$`).FindString(string(readme))
+	if line == "" {
+		t.Fatal("README.md does not show the closing line of its first command")
+	}
+	if got := strings.TrimSuffix(stdout, "\n"); got != line {
+		t.Errorf("the first command ends with\n%s\nREADME.md says\n%s", got, line)
+	}
+	var named []string
+	for _, p := range strings.Split(strings.TrimPrefix(line, "Results in out/default: "), ", ") {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("README.md names %s: %v", p, err)
+		}
+		named = append(named, strings.TrimSuffix(strings.TrimPrefix(p, "out/default/"), "/"))
+	}
+	entries, err := os.ReadDir(filepath.Join("out", "default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !slices.Contains(named, e.Name()) {
+			t.Errorf("the first command wrote %s, which its closing line does not name", e.Name())
+		}
 	}
 }
 
@@ -458,7 +486,7 @@ func TestRunFlagsReachTheBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m struct {
-		BaseSeed   uint64 `json:"base_seed"`
+		BaseSeed   uint64 `json:"base_seed,string"`
 		Replicates int    `json:"replicates"`
 		Every      int    `json:"every"`
 		Invocation struct {
@@ -490,15 +518,11 @@ func TestRunFlagsReachTheBatch(t *testing.T) {
 }
 
 // TestErrorsNameTheirContextOnce checks that a failing command says what
-// failed and where once: "trustsim: output: redraw D: open D/manifest.json"
-// rather than the same context twice.
+// failed and where once: "trustsim: output: create D: ..." rather than the
+// same context twice.
 func TestErrorsNameTheirContextOnce(t *testing.T) {
 	tmp := t.TempDir()
-	empty := filepath.Join(tmp, "emptyd")
 	afile := filepath.Join(tmp, "afile")
-	if err := os.Mkdir(empty, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.WriteFile(afile, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +531,6 @@ func TestErrorsNameTheirContextOnce(t *testing.T) {
 		args []string
 		path string // named once in the error
 	}{
-		{"plot an empty directory", []string{"plot", empty}, empty},
 		{"run into a file", []string{"run", small, "--quiet", "--out", afile}, afile},
 		{"shard into a file", []string{"run", small, "--quiet", "--shard", "0/2", "--out", afile}, afile},
 	}
@@ -526,6 +549,35 @@ func TestErrorsNameTheirContextOnce(t *testing.T) {
 				if strings.Count(line, word) > 1 {
 					t.Errorf("the error says %q more than once:\n%s", word, line)
 				}
+			}
+		})
+	}
+}
+
+// TestPlotNotABatch checks that `trustsim plot` on a directory that holds
+// no batch says so in one plain sentence (no error chain), exit status 2,
+// and points to the batches below it.
+func TestPlotNotABatch(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	empty := filepath.Join(out, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dir, want string
+	}{
+		{"empty", empty, "trustsim: " + empty + " is not a finished batch: it has no manifest.json (a batch writes it last)\n"},
+		{"one batch below", out, "trustsim: " + out + " is not a finished batch: it has no manifest.json (a batch writes it last); did you mean " + filepath.Join(out, "small") + "?\n"},
+	}
+	mustRun(t, "run", small, "--quiet", "--out", filepath.Join(out, "small"))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := trustsim(t, "plot", tt.dir)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if stderr != tt.want {
+				t.Errorf("stderr\n%q\nwant\n%q", stderr, tt.want)
 			}
 		})
 	}
@@ -687,4 +739,38 @@ func TestEveryBundledScenarioRuns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReportReproduces checks what docs/OUTPUTS.md says of report.html:
+// two batches of the same scenario run with other --workers and --out
+// write the same report.html, and the command its "How to reproduce"
+// gives writes the same batch again.
+func TestReportReproduces(t *testing.T) {
+	tmp := t.TempDir()
+	a, b, c := filepath.Join(tmp, "a"), filepath.Join(tmp, "b"), filepath.Join(tmp, "c")
+	mustRun(t, "run", small, "--workers", "1", "--out", a, "--quiet", "--set", "policy.handoff_share=0.5")
+	mustRun(t, "run", small, "--workers", "3", "--out", b, "--quiet", "--set", "policy.handoff_share=0.5")
+	ra, err := os.ReadFile(filepath.Join(a, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := os.ReadFile(filepath.Join(b, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ra, rb) {
+		t.Error("report.html differs between batches run with other --workers and --out")
+	}
+	m := regexp.MustCompile(`(?s)<h2>How to reproduce</h2>.*?<pre>(.*?)</pre>`).FindSubmatch(ra)
+	if m == nil {
+		t.Fatal("report.html has no command under How to reproduce")
+	}
+	command := html.UnescapeString(string(m[1]))
+	want := "trustsim run " + small + " --set policy.handoff_share=0.5"
+	if command != want {
+		t.Errorf("the report's command is %q, want %q", command, want)
+	}
+	args := strings.Fields(command)
+	mustRun(t, append(args[1:], "--out", c, "--quiet")...)
+	sameBatch(t, a, c)
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -34,7 +35,7 @@ Example:
 					return &inputError{fmt.Errorf("%s is not a batch's output directory", dir)}
 				}
 				if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
-					return &inputError{fmt.Errorf("%s is not a batch's output directory (it has no manifest.json)", dir)}
+					return &inputError{notABatch(dir)}
 				}
 				claim, err := a.claim(dir)
 				if err != nil {
@@ -56,4 +57,29 @@ Example:
 			}
 		},
 	}
+}
+
+// notABatch says that dir, a directory, holds no finished batch (no
+// manifest.json, which a batch writes last), and names the batches in
+// its subdirectories, as `trustsim plot out` for out/default.
+func notABatch(dir string) error {
+	var batches []string
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(dir, e.Name(), "manifest.json")); err == nil {
+				batches = append(batches, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	msg := fmt.Sprintf("%s is not a finished batch: it has no manifest.json (a batch writes it last)", dir)
+	switch {
+	case len(batches) == 1:
+		msg += fmt.Sprintf("; did you mean %s?", batches[0])
+	case len(batches) > 1:
+		msg += fmt.Sprintf("; the batches in it are %s", strings.Join(batches, ", "))
+	}
+	return errors.New(msg)
 }
