@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/trustsim/trustsim/batch"
 	"github.com/trustsim/trustsim/output"
@@ -51,7 +52,7 @@ func checkSameBatch(dir, scenario string, source []byte, flags []string, replace
 	sha := hex.EncodeToString(sum[:])
 	var finFlags []string
 	if len(fin.Command) >= 3 {
-		finFlags = fin.Command[3:] // after "trustsim run SCENARIO"
+		finFlags = withoutFormat(fin.Command[3:]) // after "trustsim run SCENARIO"
 	}
 	if fin.ScenarioSHA256 == sha && slices.Equal(finFlags, flags) {
 		return nil
@@ -63,4 +64,22 @@ func checkSameBatch(dir, scenario string, source []byte, flags []string, replace
 	return &inputError{fmt.Errorf("%s holds the finished batch of scenario %q, from `%s`; this batch (scenario %q) has %s, "+
 		"so it would replace those results: give --replace to replace them, or choose another --out directory",
 		dir, fin.Scenario, batch.ShellJoin(fin.Command), scenario, what)}
+}
+
+// withoutFormat returns flags less a --format and its value: the format
+// of the tables changes no result, so a batch may replace the same batch
+// written in another format (its tables of the other format go:
+// output.Writer.Close).
+func withoutFormat(flags []string) []string {
+	var out []string
+	for i := 0; i < len(flags); i++ {
+		switch {
+		case flags[i] == "--format" && i+1 < len(flags):
+			i++
+		case strings.HasPrefix(flags[i], "--format="):
+		default:
+			out = append(out, flags[i])
+		}
+	}
+	return out
 }

@@ -104,6 +104,16 @@ func TestParquetBatches(t *testing.T) {
 	mustRun(t, append(args, "--resume")...)
 	sameParquet(t, both, resumed)
 
+	// The same batch in another format replaces the earlier one's
+	// tables: no CSV table is left beside the Parquet ones.
+	mustRun(t, "run", small, "--format", "parquet", "--out", both, "--quiet")
+	for _, n := range []string{"runs.csv", "timeseries.csv", "aggregate.csv"} {
+		if _, err := os.Stat(filepath.Join(both, n)); !os.IsNotExist(err) {
+			t.Errorf("%s of the earlier CSV batch left beside the Parquet tables (%v)", n, err)
+		}
+	}
+	sameParquet(t, only, both)
+
 	if code, _, stderr := trustsim(t, "run", small, "--format", "xlsx", "--out", filepath.Join(tmp, "x")); code != exitUsage || !strings.Contains(stderr, `unknown format "xlsx"`) {
 		t.Errorf("--format xlsx: exit %d, %q", code, stderr)
 	}
