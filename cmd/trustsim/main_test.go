@@ -397,7 +397,9 @@ func TestRunDefaultAsIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if !slices.Contains(named, e.Name()) {
+		// Hidden files are trustsim's bookkeeping (the ownership marker,
+		// the lock), not results.
+		if !strings.HasPrefix(e.Name(), ".") && !slices.Contains(named, e.Name()) {
 			t.Errorf("the first command wrote %s, which its closing line does not name", e.Name())
 		}
 	}
