@@ -242,6 +242,9 @@ func (w *Writer) createParquet() error {
 		parquetColumn{"final_cross_org_trust", pqDouble}, parquetColumn{"mean_active_partnerships", pqDouble},
 		parquetColumn{"departures", pqInt}, parquetColumn{"partnership_resets", pqInt},
 		parquetColumn{"leave_step", parquet.Optional(pqInt)}, parquetColumn{"recovery_weeks", parquet.Optional(pqInt)})
+	for _, name := range runColumns[8:] { // the turnover of each role
+		runs = append(runs, parquetColumn{name, pqDouble})
+	}
 	series := []parquetColumn{{"run", pqInt}, {"point", pqInt}, {"step", pqInt}}
 	for _, m := range sim.MetricNames() {
 		series = append(series, parquetColumn{m, pqDouble})
@@ -1176,6 +1179,9 @@ func (w *Writer) addParquet(r batch.Result, s *runSummary) error {
 	t.int(col+5, int64(s.PartnershipResets))
 	t.optInt(col+6, s.LeaveStep)
 	t.optInt(col+7, s.RecoveryWeeks)
+	for i, x := range s.Turnover {
+		t.double(col+8+i, x)
+	}
 	if err := t.endRow(); err != nil {
 		return err
 	}
