@@ -307,7 +307,7 @@ func writeFish(w io.Writer, s complSpec) {
 		for _, f := range c.flags {
 			line := fmt.Sprintf("complete -c trustsim -n %s -l %s -d %s", cond, f.name, fishQuote(f.usage))
 			if f.takesValue {
-				line += " -r"
+				line += " -x"
 				switch {
 				case f.dir:
 					line += " -a '(__fish_complete_directories)'"

@@ -127,3 +127,49 @@ func TestCompletionScriptsParse(t *testing.T) {
 		})
 	}
 }
+
+// TestFishCompletion loads the fish script and asks fish to complete
+// command lines (complete -C). Skipped without fish, failed in CI.
+func TestFishCompletion(t *testing.T) {
+	if _, err := exec.LookPath("fish"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must check the fish script: fish is not installed")
+		}
+		t.Skip("fish is not installed (Debian: apt-get install fish)")
+	}
+	script, _ := mustRun(t, "completion", "fish")
+	path := filepath.Join(t.TempDir(), "trustsim.fish")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		line string
+		want []string // the completions, before their tab and description
+	}{
+		{"trustsim ru", []string{"run"}},
+		{"trustsim run --form", []string{"--format"}},
+		{"trustsim run --format ", []string{"both", "csv", "parquet"}},
+		{"trustsim run investment-v", []string{"investment-vs-turnover"}},
+		{"trustsim scenarios show defa", []string{"default"}},
+		{"trustsim completion z", []string{"zsh"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			cmd := exec.Command("fish", "--no-config", "-c", "source "+path+"; complete -C '"+tt.line+"'")
+			cmd.Dir = t.TempDir()
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if l != "" {
+					got = append(got, strings.SplitN(l, "\t", 2)[0])
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("completes to %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
