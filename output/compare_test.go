@@ -76,6 +76,12 @@ func TestCompare(t *testing.T) {
 // TestCompareRefuses checks that batches that cannot be compared are
 // refused with the reason, and nothing is written.
 func TestCompareRefuses(t *testing.T) {
+	if raceEnabled {
+		// Each case writes a batch, and drawing its plots under the race
+		// detector takes most of a minute; the checks themselves are
+		// sequential code that TestCompare runs under it too.
+		t.Skip("sequential checks; too slow to draw five batches under the race detector")
+	}
 	t.Parallel()
 	base := writePlan(t, "base", strategies.plan(t))
 	tests := []struct {
