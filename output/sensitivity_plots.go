@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -155,31 +156,40 @@ func morrisFigure(name, what string, st *sensStudy, m sensMetric) *figure {
 			}
 			dots.GlyphStyle = draw.GlyphStyle{Color: okabeIto[3], Radius: vg.Points(4.5), Shape: draw.CircleGlyph{}}
 			p.Add(dots)
-			// Beyond eight parameters only the more influential half is
-			// labelled, so that labels of inert ones piled up near the
-			// origin do not hide each other.
-			show := len(stars)
-			if show > 8 {
-				show = max(8, (show+1)/2)
-			}
+			// Dots carry their rank; the names are listed beside the plot,
+			// so that long names near each other do not overprint.
 			var lxy plotter.XYs
 			var lt []string
-			for i, x := range stars {
-				if i < show {
-					lxy = append(lxy, plotter.XY{X: xs[i], Y: ys[i]})
-					lt = append(lt, shorten(paramName(x.Param), 30))
-				}
+			for i := range stars {
+				lxy = append(lxy, plotter.XY{X: xs[i], Y: ys[i]})
+				lt = append(lt, strconv.Itoa(i+1))
 			}
 			labels, err := plotter.NewLabels(plotter.XYLabels{XYs: lxy, Labels: lt})
 			if err != nil {
 				return err
 			}
 			for i := range labels.TextStyle {
-				labels.TextStyle[i] = textStyle(9.5, false, textBlack)
-				labels.TextStyle[i].XAlign = draw.XRight
+				labels.TextStyle[i] = textStyle(9, true, textBlack)
+				labels.TextStyle[i].XAlign = draw.XCenter
 			}
-			labels.Offset = vg.Point{X: -vg.Points(6), Y: vg.Points(4)}
+			labels.Offset = vg.Point{Y: vg.Points(6)}
 			p.Add(labels)
+			key := textStyle(9.5, false, textBlack)
+			key.YAlign = draw.YTop
+			head := textStyle(10, true, textBlack)
+			head.YAlign = draw.YTop
+			col := 2.75 * vg.Inch
+			plotArea := c
+			plotArea.Max.X -= col + vg.Points(8)
+			x, y := c.Max.X-col, c.Max.Y
+			c.FillText(head, vg.Point{X: x, Y: y}, "condition, by μ*")
+			y -= head.Height("x") + vg.Points(4)
+			for i, st := range stars {
+				line := fmt.Sprintf("%d  %s", i+1, shorten(paramName(st.Param), 38))
+				c.FillText(key, vg.Point{X: x, Y: y}, line)
+				y -= key.Height(line) + vg.Points(2)
+			}
+			c = plotArea
 			p.Draw(c)
 			return nil
 		},

@@ -13,7 +13,7 @@ import (
 // can rot. Events are moved into the shortened run so they still happen.
 func TestBundled(t *testing.T) {
 	infos := Bundled()
-	want := []string{"bench-city", "co-production", "default", "every-level", "funder-models", "handoff", "investment-vs-turnover", "key-person-departure"}
+	want := []string{"bench-city", "co-production", "default", "every-level", "funder-models", "handoff", "investment-vs-turnover", "key-person-departure", "sensitivity"}
 	if len(infos) != len(want) {
 		t.Fatalf("Bundled() = %v, want %v", infos, want)
 	}

@@ -681,6 +681,7 @@ func TestEveryBundledScenarioRuns(t *testing.T) {
 		"handoff":                {"--set", "horizon=108", "--replicates", "2"}, // a departure at week 104
 		"investment-vs-turnover": {"--set", "horizon=12", "--replicates", "2"},
 		"key-person-departure":   {"--set", "horizon=56", "--replicates", "2"}, // the departure at week 52
+		"sensitivity":            {"--set", "horizon=4", "--replicates", "1"},  // 390 design points
 	}
 	for _, info := range scenarios.Bundled() {
 		flags, ok := short[info.Name]
