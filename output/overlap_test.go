@@ -220,6 +220,7 @@ var bundledShort = map[string]map[string]string{
 	"handoff":                {"horizon": "108"}, // a departure at week 104
 	"investment-vs-turnover": {"horizon": "12"},
 	"key-person-departure":   {"horizon": "56"}, // the departure at week 52
+	"sensitivity":            {"horizon": "12", "replicates": "1"},
 }
 
 // TestBundledPlotsDoNotOverlap runs every bundled scenario, short, and

@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot/plotter"
@@ -102,7 +103,7 @@ func indexFigure(name, what string, st *sensStudy, m sensMetric) *figure {
 			} else {
 				p.X.Min, p.X.Max = math.Min(-0.1, p.X.Min), math.Max(0.1, p.X.Max)
 			}
-			p.Draw(leg.splitRight(c))
+			drawPlot(p, leg.splitRight(c))
 			return nil
 		},
 	}
@@ -157,10 +158,20 @@ func morrisFigure(name, what string, st *sensStudy, m sensMetric) *figure {
 			dots.GlyphStyle = draw.GlyphStyle{Color: okabeIto[3], Radius: vg.Points(4.5), Shape: draw.CircleGlyph{}}
 			p.Add(dots)
 			// Dots carry their rank; the names are listed beside the plot,
-			// so that long names near each other do not overprint.
+			// so that long names near each other do not overprint. Dots
+			// within 4% of the axes of a labelled one share its label
+			// ("10, 11, 12"), as inert parameters pile up at the origin.
 			var lxy plotter.XYs
 			var lt []string
+			near := 0.04 * top * 1.1
 			for i := range stars {
+				j := slices.IndexFunc(lxy, func(q plotter.XY) bool {
+					return math.Abs(q.X-xs[i]) < near && math.Abs(q.Y-ys[i]) < near
+				})
+				if j >= 0 {
+					lt[j] += ", " + strconv.Itoa(i+1)
+					continue
+				}
 				lxy = append(lxy, plotter.XY{X: xs[i], Y: ys[i]})
 				lt = append(lt, strconv.Itoa(i+1))
 			}
@@ -190,7 +201,7 @@ func morrisFigure(name, what string, st *sensStudy, m sensMetric) *figure {
 				y -= key.Height(line) + vg.Points(2)
 			}
 			c = plotArea
-			p.Draw(c)
+			drawPlot(p, c)
 			return nil
 		},
 	}
