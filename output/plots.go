@@ -43,17 +43,19 @@ func figures(ds *dataset) ([]*figure, []string) {
 	if f := v.gains(ds.decide()); f != nil {
 		fs = append([]*figure{f}, fs...)
 	}
-	if ds.sens == nil {
+	sens, _ := ds.sensitivity() // render reports its error before drawing
+	if sens == nil {
 		if f, _ := v.response(cumulativeMeasure); f != nil {
 			fs = append(fs, f)
 		}
 		hs, _ := v.heatmaps(cumulativeMeasure)
 		fs = append(fs, hs...)
 	} else {
-		// Sampled values form no grid to draw curves or heatmaps over.
-		fs = append(fs, sensitivityFigures(ds.sens)...)
+		// Sampled values form no grid to draw curves or heatmaps over,
+		// and draws of the conditions are not choices to rank.
+		fs = append(fs, sensitivityFigures(sens)...)
 	}
-	if len(ds.points) >= 2 {
+	if len(ds.points) >= 2 && sens == nil {
 		fs = append(fs, v.comparison())
 	}
 	if f := v.leave(); f != nil {
