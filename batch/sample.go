@@ -22,8 +22,9 @@ type Sample struct {
 	Levels int `json:"levels,omitempty"`
 	// SecondOrder asks a Sobol design for second-order indices.
 	SecondOrder bool `json:"second_order,omitempty"`
-	// Seed fixes the design (and the bootstrap of its intervals).
-	Seed uint64 `json:"seed"`
+	// Seed fixes the design (and the bootstrap of its intervals); JSON
+	// writes it in decimal digits, as manifest.json does every seed.
+	Seed uint64 `json:"seed,string"`
 	// Bootstrap is the number of bootstrap resamples behind the 95%
 	// intervals of the estimates.
 	Bootstrap int `json:"bootstrap"`
