@@ -3,6 +3,7 @@ package output
 import (
 	"math"
 
+	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -103,7 +104,7 @@ func (t *tTable) summarizeValuesIn(xs []float64, sup support) summary {
 }
 
 // z975 is the standard normal quantile that leaves 2.5% above it.
-var z975 = distuv.UnitNormal.Quantile(0.975)
+var z975 = mathext.NormalQuantile(0.975) // the unit normal's, without its μ + σ·x
 
 // wilson returns the Wilson score 95% confidence interval of a share
 // observed as k of n (Wilson 1927; Newcombe 1998, method 3): the

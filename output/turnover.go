@@ -15,7 +15,7 @@ func setTurnover(p *sim.Params, r sim.Role) (rate float64, ok bool) {
 	num, den := 0.0, 0.0
 	for _, o := range p.Orgs {
 		n := float64(o.Positions[r])
-		num += n * o.AnnualTurnover[r]
+		num += float64(n * o.AnnualTurnover[r]) // rounded: no fused multiply-add
 		den += n
 	}
 	if den == 0 {

@@ -373,7 +373,7 @@ func (s *Scenario) fits(d *decoder, sweeps []sweep, strategies int) bool {
 		_ = q.Set(o.name, o.value) // checked by Override
 	}
 	horizon := float64(q.Horizon)
-	points := float64(strategies) * float64(s.sampleRows())
+	points := float64(strategies * s.sampleRows())
 	if len(q.Events) > 0 {
 		points *= 2 // each point and its paired no-events twin
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // A Distribution maps a point u of the unit interval [0, 1] to a value of
@@ -23,7 +25,7 @@ type Distribution interface {
 type Uniform struct{ Min, Max float64 }
 
 // Quantile implements Distribution.
-func (d Uniform) Quantile(u float64) float64 { return d.Min + u*(d.Max-d.Min) }
+func (d Uniform) Quantile(u float64) float64 { return d.Min + float64(u*(d.Max-d.Min)) }
 
 // Validate implements Distribution.
 func (d Uniform) Validate() error { return interval(d.Min, d.Max) }
@@ -43,7 +45,10 @@ func (d LogUniform) Quantile(u float64) float64 {
 	case 1:
 		return d.Max
 	}
-	return math.Exp(math.Log(d.Min) + u*(math.Log(d.Max)-math.Log(d.Min)))
+	// fmath, not math, and the product rounded: the same bits on every
+	// architecture (docs/PERFORMANCE.md, "Determinism across machines").
+	lo, hi := fmath.Log(d.Min), fmath.Log(d.Max)
+	return fmath.Exp(lo + float64(u*(hi-lo)))
 }
 
 // Validate implements Distribution.
@@ -92,7 +97,7 @@ type TruncNormal struct{ Mean, SD, Min, Max float64 }
 func (d TruncNormal) Quantile(u float64) float64 {
 	n := distuv.Normal{Mu: d.Mean, Sigma: d.SD}
 	lo, hi := n.CDF(d.Min), n.CDF(d.Max)
-	x := n.Quantile(lo + u*(hi-lo))
+	x := n.Quantile(lo + float64(u*(hi-lo)))
 	return math.Min(math.Max(x, d.Min), d.Max)
 }
 
