@@ -21,19 +21,18 @@ type Options struct {
 	// finish. Like Workers, it never changes a result.
 	WorkersNow func() int
 	// Record, if not nil, is called after each recorded week (not during
-	// the warm-up), after the sink, with
-	// the step's metrics and the run's model, from which it may take a
-	// Snapshot. It must only read the model (Snapshot and the other
-	// read-only accessors), so it never changes a result.
+	// the warm-up), after the sink, with the week's metrics and the run's
+	// model, from which it may take a Snapshot. It must only read the
+	// model (Snapshot and the other read-only accessors), so it never
+	// changes a result.
 	Record func(Metrics, *Model) error
 }
 
 // Run executes one whole run of p with the given seed on one goroutine:
 // p.Warmup weeks of warm-up, then p.Horizon recorded weeks, passing the
 // metrics of every recorded week to sink in order (the warm-up's are not
-// passed). It returns
-// ctx.Err() if ctx is cancelled between steps. Runs share nothing, so any
-// number may execute concurrently.
+// passed). It returns ctx.Err() if ctx is cancelled between steps. Runs
+// share nothing, so any number may execute concurrently.
 func Run(ctx context.Context, p Params, seed uint64, sink Sink) error {
 	return RunWith(ctx, p, seed, Options{}, sink)
 }
