@@ -35,7 +35,7 @@ func loadBatch(dir string) (*dataset, error) {
 	if err != nil {
 		return nil, &IncomparableError{dir, "it is not a finished batch (no readable manifest.json)"}
 	}
-	ds, err := loadFiles(man, filepath.Join(dir, runsName), filepath.Join(dir, aggregateName))
+	ds, err := loadTables(dir, man)
 	if err != nil {
 		return nil, &IncomparableError{dir, err.Error()}
 	}
@@ -211,23 +211,8 @@ func Compare(dirs []string, dir string, command []string) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	w := &Writer{dir: dir}
-	plotsTemp, reportTemp, err := w.draw(ds)
-	if err != nil {
-		w.abort()
+	if err := (&Writer{dir: dir}).publishDrawing(ds); err != nil {
 		return fmt.Errorf("output: compare into %s: %w", dir, err)
 	}
-	if err := w.publishDir(plotsTemp, plotsName); err != nil {
-		w.abort()
-		return err
-	}
-	if err := w.publish(reportTemp, reportName); err != nil {
-		w.abort()
-		return err
-	}
-	if err := recordPublished(dir, []string{plotsName, reportName}); err != nil {
-		return fmt.Errorf("output: record the files in %s: %w", MarkerName, err)
-	}
-	syncDir(dir)
 	return nil
 }

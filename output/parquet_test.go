@@ -123,6 +123,18 @@ func TestParquetOnly(t *testing.T) {
 			t.Errorf("%s redrawn from Parquet differs from the one drawn with CSV", n)
 		}
 	}
+	// trustsim report reads a Parquet-only batch as Redraw does.
+	fromCSV, err := loadBatch(csvDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromParquet, err := loadBatch(pqDir)
+	if err != nil {
+		t.Fatalf("a Parquet-only batch cannot be compared: %v", err)
+	}
+	if why := incomparable(fromCSV, fromParquet); why != "" {
+		t.Errorf("the same batch in CSV and in Parquet is incomparable: %s", why)
+	}
 }
 
 func TestParseFormat(t *testing.T) {

@@ -1101,7 +1101,17 @@ func Redraw(dir string) (err error) {
 	if err := CheckOwned(dir); err != nil {
 		return err
 	}
-	// The CSV tables when the batch wrote them, else the Parquet ones.
+	ds, err := loadTables(dir, man)
+	if err != nil {
+		return err
+	}
+	return (&Writer{dir: dir}).publishDrawing(ds)
+}
+
+// loadTables loads the dataset of the batch in dir from its manifest
+// man and its tables: the CSV tables when the batch wrote them, else the
+// Parquet ones.
+func loadTables(dir string, man []byte) (*dataset, error) {
 	load := loadFiles
 	runs, agg := filepath.Join(dir, runsName), filepath.Join(dir, aggregateName)
 	if _, err := os.Stat(runs); errors.Is(err, fs.ErrNotExist) {
@@ -1110,11 +1120,13 @@ func Redraw(dir string) (err error) {
 			runs, agg = filepath.Join(dir, runsParquetName), filepath.Join(dir, aggregateParquetName)
 		}
 	}
-	ds, err := load(man, runs, agg)
-	if err != nil {
-		return err
-	}
-	w := &Writer{dir: dir}
+	return load(man, runs, agg)
+}
+
+// publishDrawing draws the plots and the report of ds and publishes them
+// in w's directory as plots/ and report.html, recording both in its
+// marker (the tables are not touched).
+func (w *Writer) publishDrawing(ds *dataset) error {
 	plotsTemp, reportTemp, err := w.draw(ds)
 	if err != nil {
 		w.abort()
@@ -1128,10 +1140,10 @@ func Redraw(dir string) (err error) {
 		w.abort()
 		return err
 	}
-	if err := recordPublished(dir, []string{plotsName, reportName}); err != nil {
+	if err := recordPublished(w.dir, []string{plotsName, reportName}); err != nil {
 		return fmt.Errorf("record the files in %s: %w", MarkerName, err)
 	}
-	syncDir(dir)
+	syncDir(w.dir)
 	return nil
 }
 
