@@ -2,14 +2,13 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"github.com/trustsim/trustsim/internal/fmath"
 )
 
 // contactsThisWeek turns an expected number of contacts x into a whole
 // number: floor(x), plus one with probability x − floor(x).
-func contactsThisWeek(x float64, r *rand.Rand) int {
+func contactsThisWeek(x float64, r *stream) int {
 	n := math.Floor(x)
 	if r.Float64() < x-n {
 		n++
@@ -235,7 +234,7 @@ func warm(list []edge) int32 {
 // organizations whose ties count in a partnership, it also looks up
 // their pair of organizations, so that createTies, which runs alone, need
 // not (pairRef).
-func (m *Model) propose(recs []contactRec, i, j, tie int32, kind uint8, r *rand.Rand) []contactRec {
+func (m *Model) propose(recs []contactRec, i, j, tie int32, kind uint8, r *stream) []contactRec {
 	if j < 0 || j == i || !m.present[j] {
 		return recs
 	}
@@ -268,7 +267,7 @@ func (m *Model) knownPair(i, j int32) int32 {
 // network.explore_probability; when it does not, or finds nobody, it goes
 // to an existing tie chosen by maintained, and a person with no tie to
 // another organization tries newContact once more.
-func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
+func (m *Model) buildContacts(recs []contactRec, i int32, r *stream) []contactRec {
 	p := &m.p
 	share := m.position(i).share
 	if share == 0 {
@@ -301,7 +300,7 @@ func (m *Model) buildContacts(recs []contactRec, i int32, r *rand.Rand) []contac
 // earlier in this step) are gone from the list, and the others keep their
 // order. It returns the person and the tie, or -1, -1 when i has no such
 // tie.
-func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
+func (m *Model) maintained(i int32, r *stream) (j, tie int32) {
 	list := m.xadj[i]
 	n := min(len(list), m.p.Network.MaintenanceFocus)
 	if n == 0 {
@@ -313,7 +312,7 @@ func (m *Model) maintained(i int32, r *rand.Rand) (j, tie int32) {
 
 // anyNeighbor returns the other end of one of i's ties, all ties equally
 // likely; i must have one.
-func (m *Model) anyNeighbor(i int32, r *rand.Rand) int32 {
+func (m *Model) anyNeighbor(i int32, r *stream) int32 {
 	k := r.IntN(len(m.adj[i]) + len(m.xadj[i]))
 	if k < len(m.adj[i]) {
 		return m.adj[i][k].other
@@ -328,7 +327,7 @@ func (m *Model) anyNeighbor(i int32, r *rand.Rand) int32 {
 // probability network.cold_contact_probability; either is met only if the
 // homophily test exp(−β·|a_i − a_j|) passes. Convenings are the other
 // way to meet people (conveningContacts).
-func (m *Model) newContact(i int32, r *rand.Rand) int32 {
+func (m *Model) newContact(i int32, r *stream) int32 {
 	p := &m.p
 	j := int32(-1)
 	if m.Degree(int(i)) > 0 && r.Float64() < p.Network.IntroductionProbability {
@@ -399,7 +398,7 @@ func (m *Model) attendBlock(w, b int) {
 // attendees of other organizations (docs/MODEL.md §7.3): someone already
 // known who attends (chosen as in maintained) with probability
 // 1 − network.explore_probability, otherwise a random attendee.
-func (m *Model) conveningContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
+func (m *Model) conveningContacts(recs []contactRec, i int32, r *stream) []contactRec {
 	p := &m.p
 	step := int32(m.step)
 	for range p.Convening.Contacts {
@@ -444,7 +443,7 @@ func (m *Model) engaged(i int32) bool { return m.engageDraw[i] < m.p.Policy.Enga
 // community member has community.contacts dedicated contacts with
 // nonprofit people (co-production, M10): someone new with probability
 // network.explore_probability, otherwise a tie chosen by maintained.
-func (m *Model) workContacts(recs []contactRec, i int32, r *rand.Rand) []contactRec {
+func (m *Model) workContacts(recs []contactRec, i int32, r *stream) []contactRec {
 	p := &m.p
 	st := &m.orgs[m.org[i]]
 	if st.kind != Community {

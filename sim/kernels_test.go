@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/trustsim/trustsim/internal/fmath"
@@ -21,7 +20,7 @@ import (
 // other organizations have their trust read, summed and compared with the
 // previous one (the embeddedness sum and the order check). contacts: one
 // expm1 growth update per contact of the week. draws: the draws of the
-// week, a per-person PCG seeded per person, as many draws per person as
+// week, a per-person stream seeded per person, as many draws per person as
 // the model made in the step that followed the warm-up (reported as
 // draws/person). No kernel changes the model.
 func BenchmarkKernels(b *testing.B) {
@@ -137,11 +136,11 @@ func BenchmarkKernels(b *testing.B) {
 	})
 	b.Run("draws", func(b *testing.B) {
 		perPerson := drawsPerPerson(steadyCity(b))
-		var pcg rand.PCG
+		var pcg stream
 		var u uint64
 		for b.Loop() {
 			for i := range m.NumPeople() {
-				pcg.Seed(mix(uint64(i)), mix(uint64(i)*0xbf58476d1ce4e5b9))
+				pcg.seed(mix(uint64(i)), mix(uint64(i)*0xbf58476d1ce4e5b9))
 				for range perPerson {
 					u += pcg.Uint64()
 				}
@@ -170,22 +169,51 @@ func steadyCity(b *testing.B) *Model {
 	return m
 }
 
-// drawsPerPerson advances m by one week and returns the draws per person,
-// rounded up, that the week took from the per-person streams
-// (personStream). The kernels run on a model of their own, which this
-// leaves as it was.
+// drawsPerPerson plans the next week of m and returns the draws per
+// person, rounded up, that planning takes from the per-person streams
+// (personStream): it runs the phases before planning, then planning
+// itself one person at a time (blocks of one), and counts the PCG steps
+// between each person's seed and the state their draws left. The
+// kernels run on a model of their own, which this leaves mid-step.
 func drawsPerPerson(m *Model) int {
-	counter := &countingSource{src: &m.work[0].pcg}
-	m.work[0].rng = rand.New(counter)
-	m.Advance()
-	return (counter.n + m.NumPeople() - 1) / m.NumPeople()
+	for _, ph := range stepPhases[:2] { // start, events
+		ph.run(m)
+	}
+	m.blockSize, m.nBlocks = 1, m.NumPeople()
+	m.recs = make([][]contactRec, m.nBlocks)
+	ws := m.work[0]
+	total := 0
+	count := func(i int32, purpose uint64) {
+		// personStream seeds ws.rng only for a person who draws; a
+		// stream left at the zero state means no draws.
+		if ws.rng == (stream{}) {
+			return
+		}
+		var fresh stream
+		k := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
+		fresh.seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
+		for ; fresh != ws.rng; fresh.Uint64() {
+			total++
+		}
+	}
+	m.convening = m.conveningNow()
+	if m.convening {
+		for b := range m.nBlocks {
+			ws.rng = stream{}
+			m.attendBlock(0, b)
+			count(int32(b), purposeAttend)
+		}
+		m.attendees = m.attendees[:0]
+		for i, s := range m.attended {
+			if s == int32(m.step) {
+				m.attendees = append(m.attendees, int32(i))
+			}
+		}
+	}
+	for b := range m.nBlocks {
+		ws.rng = stream{}
+		m.planBlock(0, b)
+		count(int32(b), purposeContacts)
+	}
+	return (total + m.NumPeople() - 1) / m.NumPeople()
 }
-
-// countingSource is a rand.Source that counts the draws taken from src.
-type countingSource struct {
-	src *rand.PCG
-	n   int
-}
-
-// Uint64 returns the next draw of src and counts it.
-func (c *countingSource) Uint64() uint64 { c.n++; return c.src.Uint64() }

@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 )
 
 // Model is the state of one run. Persons live in fixed slots, one per
@@ -80,10 +79,9 @@ type Model struct {
 	// (seed, step, purpose, slot or arrangement): personStream for the
 	// week's contacts and convening attendance, eventStream for vacancies,
 	// hiring, handoffs and arrangements (docs/MODEL.md §4, Stochasticity).
-	rLeave *rand.Rand // one draw per slot per step: leaving
-	rInit  *rand.Rand // partners of the initial colleague and history ties
-	evPCG  rand.PCG   // source of eventStream
-	evRNG  *rand.Rand // draws from evPCG
+	rLeave *stream // one draw per slot per step: leaving
+	rInit  *stream // partners of the initial colleague and history ties
+	ev     stream  // eventStream's stream, reseeded for each use
 
 	// Leaving (leave): each present person's embeddedness weight
 	// exp(−η·E_i), and per position group (organization and role) the sum
@@ -195,7 +193,6 @@ func New(p Params, seed uint64) (*Model, error) {
 	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs), warmup: p.Warmup}
 	m.rLeave = newStream(seed, 3)
 	m.rInit = newStream(seed, 5)
-	m.evRNG = rand.New(&m.evPCG)
 	m.stepKey = stepKey(seed, 0) // the keys of the initial hires (arrive)
 
 	n := p.People()
@@ -285,11 +282,13 @@ func New(p Params, seed uint64) (*Model, error) {
 	return m, nil
 }
 
-// newStream returns the random stream number stream of a run: a PCG
-// seeded from (seed, stream) through a SplitMix64 mix, so that streams of
-// nearby seeds are unrelated (docs/MODEL.md §4, Stochasticity).
-func newStream(seed, stream uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(mix(seed^mix(stream)), mix(seed+0x9e3779b97f4a7c15*stream)))
+// newStream returns the random stream number k of a run: a PCG seeded
+// from (seed, k) through a SplitMix64 mix, so that streams of nearby
+// seeds are unrelated (docs/MODEL.md §4, Stochasticity).
+func newStream(seed, k uint64) *stream {
+	s := &stream{}
+	s.seed(mix(seed^mix(k)), mix(seed+0x9e3779b97f4a7c15*k))
+	return s
 }
 
 // stepKey is the root of the streams keyed by step: mix(seed XOR mix(step)).
@@ -313,10 +312,10 @@ const (
 // scheduled departure, say) draw the same vacancy lengths, hires and
 // handoffs wherever the same thing happens at the same step in both:
 // common random numbers (docs/MODEL.md §4, Stochasticity).
-func (m *Model) eventStream(purpose uint64, k int32) *rand.Rand {
+func (m *Model) eventStream(purpose uint64, k int32) *stream {
 	key := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
-	m.evPCG.Seed(mix(key^uint64(k)), mix(key+uint64(k)*0xbf58476d1ce4e5b9))
-	return m.evRNG
+	m.ev.seed(mix(key^uint64(k)), mix(key+uint64(k)*0xbf58476d1ce4e5b9))
+	return &m.ev
 }
 
 // mix is the SplitMix64 finalizer.

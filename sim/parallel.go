@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 )
@@ -79,7 +78,7 @@ func (m *Model) SetWorkers(n int) {
 	m.workers = max(1, n)
 	for len(m.work) < m.workers {
 		ws := &workerState{}
-		ws.rng = rand.New(&ws.pcg)
+		ws.touched = make([]int32, tieChunk)
 		m.work = append(m.work, ws)
 	}
 }
@@ -89,12 +88,12 @@ func (m *Model) SetWorkers(n int) {
 // the same cache line, so that they do not slow each other down (false
 // sharing).
 type workerState struct {
-	_      [64]byte
-	pcg    rand.PCG
-	rng    *rand.Rand
-	trust  []float64 // trust of one person's ties (sweepPeople)
-	warmed int32     // the sum of warm's reads, kept so that the compiler keeps them
-	_      [64]byte
+	_       [64]byte
+	rng     stream
+	trust   []float64 // trust of one person's ties (sweepPeople)
+	touched []int32   // the ties of one chunk with a contact this week (sweepChunk)
+	warmed  int32     // the sum of warm's reads, kept so that the compiler keeps them
+	_       [64]byte
 }
 
 // Purposes of per-person streams (personStream).
@@ -107,9 +106,9 @@ const (
 // current step for one purpose and returns it. The stream depends on
 // (seed, step, purpose, i) only (docs/MODEL.md §4, Stochasticity), so the
 // draws are the same whichever worker makes them and in whatever order.
-func (m *Model) personStream(w int, i int32, purpose uint64) *rand.Rand {
+func (m *Model) personStream(w int, i int32, purpose uint64) *stream {
 	k := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
 	ws := m.work[w]
-	ws.pcg.Seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
-	return ws.rng
+	ws.rng.seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
+	return &ws.rng
 }

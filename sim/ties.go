@@ -163,7 +163,7 @@ func (m *Model) decayFactor(id int) float32 {
 // §7.5); the week's contacts are the same interaction applied in
 // phases. A first contact creates the tie at newTieTrust. It reports
 // whether the experience was bad (trustUpdate).
-func (m *Model) contact(i, j int32, hours float64, dedicated bool, r randSource) (bad bool) {
+func (m *Model) contact(i, j int32, hours float64, dedicated bool, r *stream) (bad bool) {
 	if i == j || !m.present[i] || !m.present[j] {
 		return false
 	}
@@ -241,9 +241,6 @@ func pullAlignment(a []float64, i, j int32, k float64) {
 	hi := i + j - lo
 	a[lo] += float64(k * (a[hi] - a[lo]))
 }
-
-// randSource is the part of *rand.Rand that contacts draw from.
-type randSource interface{ Float64() float64 }
 
 // sweepTies applies a week of decay to every tie without a contact this
 // step, sets the decay factor of every tie with one, drops ties below the
@@ -346,7 +343,7 @@ type pairFactor struct {
 // or above partnership.min_trust (docs/MODEL.md §7.10). The weights are
 // read here, not stored on ties, so that a set event changes them for
 // every tie.
-func (m *Model) sweepChunk(_, c int) {
+func (m *Model) sweepChunk(w, c int) {
 	drop := m.p.Trust.DropBelow
 	pp := &m.p.Partnership
 	weight := [2]float64{pp.StaffWeight, pp.LeaderWeight} // by the classLeader bit
@@ -356,16 +353,28 @@ func (m *Model) sweepChunk(_, c int) {
 	drops, pairs, np := ch.drops[:0], ch.pairs[:cap(ch.pairs)], 0
 	first, end := c*tieChunk, min(len(m.ties), (c+1)*tieChunk)
 	ties, trusts, classes := m.ties[first:end], m.trust[first:end], m.class[first:end]
+	// The ties with a contact this week keep their trust and get a new
+	// decay factor; the others decay by theirs. Which is which is as good
+	// as random, so the decay is a multiplication by the factor or by 1
+	// (which leaves trust unchanged, bit for bit), chosen without a
+	// branch, and the ties with a contact are listed for a second loop
+	// that computes their factors: without a branch in between, the
+	// processor overlaps the exponentials of several ties.
+	touched := m.work[w].touched[:len(ties)]
+	nt := 0
 	for k := range ties {
 		t := &ties[k]
 		if t.a < 0 {
 			continue
 		}
-		if t.touched == step {
-			t.factor = m.decayFactor(first + k)
-		} else {
-			trusts[k] *= float64(t.factor)
+		now := t.touched == step
+		f := math.Float32bits(t.factor)
+		if now {
+			f = one32
 		}
+		touched[nt] = int32(k)
+		nt += b2i(now)
+		trusts[k] *= float64(math.Float32frombits(f))
 		trust, class := trusts[k], classes[k]
 		if trust < drop {
 			classes[k] = class | classDropped
@@ -395,7 +404,13 @@ func (m *Model) sweepChunk(_, c int) {
 		np += cross & b2i(trust >= pp.MinTrust)
 	}
 	ch.sums, ch.drops, ch.pairs = s, drops, pairs[:np]
+	for _, k := range touched[:nt] {
+		ties[k].factor = m.decayFactor(first + int(k))
+	}
 }
+
+// one32 is the bits of float32(1).
+const one32 = 0x3f800000
 
 // sweepPeople removes the dropped ties from the adjacency lists of the
 // people of block b, recomputes their sums from their remaining ties —

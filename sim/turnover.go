@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"github.com/trustsim/trustsim/internal/fmath"
 )
@@ -137,7 +136,7 @@ func (m *Model) depart(i int32, refilled bool) {
 	handoff := refilled && p.Policy.HandoffShare > 0 && m.role[i] != Member
 	m.dropPending(i)
 	var pending []handoffTie
-	var rh *rand.Rand
+	var rh *stream
 	if handoff {
 		pending = m.spareHandoffs()
 		rh = m.eventStream(purposeHandoff, i)
@@ -273,7 +272,7 @@ func (m *Model) dropPending(i int32) {
 // alone, so that it is the same on every architecture; rand's NormFloat64
 // uses the standard library's math.Exp and math.Log in its rare cases,
 // which are not (internal/fmath).
-func normal(r *rand.Rand) float64 {
+func normal(r *stream) float64 {
 	for {
 		a, b := float64(r.Float64()), float64(r.Float64()) // rounded: no fused multiply-add below
 		u, v := 2*a-1, 2*b-1
