@@ -18,7 +18,7 @@ func memoryParts(m *Model) []memPart {
 		(cap(m.align)+cap(m.baseline)+cap(m.engageDraw)+cap(m.handedOver)+cap(m.crossSum)+cap(m.memberProd))*8 +
 		(cap(m.tenure)+cap(m.gen)+cap(m.vacantUntil)+cap(m.attended)+cap(m.tieMade))*4 + cap(m.dirty)
 	headers := (cap(m.adj) + cap(m.xadj)) * int(unsafe.Sizeof([]edge(nil)))
-	pool := cap(m.ties)*int(unsafe.Sizeof(tie{})) + cap(m.trust)*8 + cap(m.class) + cap(m.free)*4
+	pool := cap(m.ties)*int(unsafe.Sizeof(tie{})) + cap(m.trust)*8 + cap(m.class) + cap(m.factor)*4 + cap(m.tiePair)*4 + cap(m.free)*4
 	live := 0
 	for i := range n {
 		live += (cap(m.adj[i]) + cap(m.xadj[i])) * int(unsafe.Sizeof(edge{}))

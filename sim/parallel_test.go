@@ -77,7 +77,9 @@ func (m *Model) stateHash() uint64 {
 	for id, t := range m.ties {
 		w(uint64(t.a), uint64(t.b))
 		if t.a >= 0 { // a free entry's other fields are never read again
-			w(f(m.trust[id]), uint64(m.class[id]), uint64(math.Float32bits(t.factor)), uint64(t.touched))
+			// classTouched and classFree tell the sweep what touched and a
+			// tell the hash.
+			w(f(m.trust[id]), uint64(m.class[id]&^(classTouched|classFree)), uint64(math.Float32bits(m.factor[id])), uint64(t.touched))
 		}
 	}
 	for _, id := range m.free {
@@ -193,7 +195,7 @@ func TestDecayClosedForm(t *testing.T) {
 	before := map[int]snap{}
 	for id, ti := range m.ties {
 		if ti.a >= 0 {
-			before[id] = snap{ti.a, ti.b, ti.touched, m.trust[id], ti.factor}
+			before[id] = snap{ti.a, ti.b, ti.touched, m.trust[id], m.factor[id]}
 		}
 	}
 	checked := 0

@@ -68,14 +68,14 @@ func (m *Model) addTie(i, j int32, trust float64) int32 { return m.addTieOfPair(
 func (m *Model) addTieOfPair(i, j int32, trust float64, pair int32) int32 {
 	oi, oj := m.org[i], m.org[j]
 	ki, kj := m.orgs[oi].kind, m.orgs[oj].kind
-	t := tie{a: i, b: j, pair: -1, touched: int32(m.step)}
-	var class uint8
+	t := tie{a: i, b: j, touched: int32(m.step)}
+	class, tp := uint8(classTouched), int32(-1)
 	if oi != oj {
-		class = classExternal | kindClass[ki][kj]
+		class |= classExternal | kindClass[ki][kj]
 	}
 	if class&classCross != 0 {
-		if t.pair = pair; pair < 0 {
-			t.pair = m.pairIndex(oi, oj)
+		if tp = pair; pair < 0 {
+			tp = m.pairIndex(oi, oj)
 		}
 		if m.role[i] == Leader || m.role[j] == Leader {
 			class |= classLeader
@@ -89,6 +89,7 @@ func (m *Model) addTieOfPair(i, j int32, trust float64, pair int32) int32 {
 		id = m.free[n-1]
 		m.free = m.free[:n-1]
 		m.ties[id], m.trust[id], m.class[id] = t, trust, class
+		m.factor[id], m.tiePair[id] = 0, tp
 	} else {
 		id = int32(len(m.ties))
 		if len(m.ties) == cap(m.ties) {
@@ -97,6 +98,8 @@ func (m *Model) addTieOfPair(i, j int32, trust float64, pair int32) int32 {
 		m.ties = append(m.ties, t)
 		m.trust = append(m.trust, trust)
 		m.class = append(m.class, class)
+		m.factor = append(m.factor, 0)
+		m.tiePair = append(m.tiePair, tp)
 	}
 	li, lj := m.list(i, j), m.list(j, i)
 	m.edges.push(li, edge{id, j})
@@ -117,6 +120,8 @@ func (m *Model) growTies() {
 	m.ties = append(make([]tie, 0, n), m.ties...)
 	m.trust = append(make([]float64, 0, n), m.trust...)
 	m.class = append(make([]uint8, 0, n), m.class...)
+	m.factor = append(make([]float32, 0, n), m.factor...)
+	m.tiePair = append(make([]int32, 0, n), m.tiePair...)
 }
 
 // removeTie deletes tie id from both adjacency lists and frees its entry.
@@ -126,6 +131,7 @@ func (m *Model) removeTie(id int32) {
 	*la = without(*la, id)
 	*lb = without(*lb, id)
 	t.a, t.b = -1, -1
+	m.class[id] = classFree
 	m.free = append(m.free, id)
 }
 
@@ -145,7 +151,10 @@ func without(s []edge, id int32) []edge {
 // touch records a contact on tie id this step. The tie's decay factor
 // for the weeks that follow is set by the sweep at the end of the week
 // (decayFactor).
-func (m *Model) touch(id int32) { m.ties[id].touched = int32(m.step) }
+func (m *Model) touch(id int32) {
+	m.ties[id].touched = int32(m.step)
+	m.class[id] |= classTouched
+}
 
 // decayFactor is the weekly decay factor of tie id from its trust and
 // its people's alignments now (docs/MODEL.md §7.9):
@@ -185,6 +194,7 @@ func (m *Model) contact(i, j int32, hours float64, dedicated bool, r *stream) (b
 func (m *Model) applyContact(c *contactRec) {
 	trust, k, bad := m.trustUpdate(m.trust[c.tie], m.align[c.i], m.align[c.j], m.p.Network.HoursPerContact, m.dedicated(c.kind()), c.draw())
 	m.trust[c.tie], m.ties[c.tie].touched = trust, int32(m.step)
+	m.class[c.tie] |= classTouched
 	if bad {
 		k = 0
 	}
@@ -315,6 +325,7 @@ func (m *Model) freeDropped() {
 		for _, id := range m.chunks[c].drops {
 			t := &m.ties[id]
 			t.a, t.b = -1, -1
+			m.class[id] = classFree
 			m.free = append(m.free, id)
 		}
 	}
@@ -347,12 +358,15 @@ func (m *Model) sweepChunk(w, c int) {
 	drop := m.p.Trust.DropBelow
 	pp := &m.p.Partnership
 	weight := [2]float64{pp.StaffWeight, pp.LeaderWeight} // by the classLeader bit
-	step := int32(m.step)
 	ch := &m.chunks[c]
-	s := tieSums{}
+	// The totals are kept in local variables, which the compiler holds in
+	// registers (a struct of more than four fields it keeps in memory).
+	var all, crossSum, funderSum float64
+	var nAll, nCross, nFunder int
 	drops, pairs, np := ch.drops[:0], ch.pairs[:cap(ch.pairs)], 0
 	first, end := c*tieChunk, min(len(m.ties), (c+1)*tieChunk)
-	ties, trusts, classes := m.ties[first:end], m.trust[first:end], m.class[first:end]
+	trusts, classes := m.trust[first:end], m.class[first:end]
+	factors, tiePairs := m.factor[first:end], m.tiePair[first:end]
 	// The ties with a contact this week keep their trust and get a new
 	// decay factor; the others decay by theirs. Which is which is as good
 	// as random, so the decay is a multiplication by the factor or by 1
@@ -360,38 +374,40 @@ func (m *Model) sweepChunk(w, c int) {
 	// branch, and the ties with a contact are listed for a second loop
 	// that computes their factors: without a branch in between, the
 	// processor overlaps the exponentials of several ties.
-	touched := m.work[w].touched[:len(ties)]
+	touched := m.work[w].touched[:len(classes)]
 	nt := 0
-	for k := range ties {
-		t := &ties[k]
-		if t.a < 0 {
+	for k := range classes {
+		class := classes[k]
+		if class&classFree != 0 {
 			continue
 		}
-		now := t.touched == step
-		f := math.Float32bits(t.factor)
+		now := class&classTouched != 0
+		f := math.Float32bits(factors[k])
 		if now {
 			f = one32
 		}
 		touched[nt] = int32(k)
 		nt += b2i(now)
+		class &^= classTouched
 		trusts[k] *= float64(math.Float32frombits(f))
-		trust, class := trusts[k], classes[k]
+		trust := trusts[k]
 		if trust < drop {
 			classes[k] = class | classDropped
 			drops = append(drops, int32(first+k))
 			continue
 		}
+		classes[k] = class
 		// The class tests are data, not branches: a tie's class is as
 		// good as random from one tie to the next, so branches on it
 		// would be mispredicted about as often as not. Adding 0·trust
 		// leaves a sum unchanged, bit for bit.
 		cross, funder := int(class&classCross)/classCross, int(class&classFunder)/classFunder
-		s.all += trust
-		s.nAll++
-		s.funder += float64(float64(funder) * trust)
-		s.nFunder += funder
-		s.cross += float64(float64(cross) * trust)
-		s.nCross += cross
+		all += trust
+		nAll++
+		funderSum += float64(float64(funder) * trust)
+		nFunder += funder
+		crossSum += float64(float64(cross) * trust)
+		nCross += cross
 		// The factor of a partnership tie is written whatever the tie, and
 		// kept (np advanced) only for a cross-organization tie at or
 		// above partnership.min_trust: a branch on that would be
@@ -400,12 +416,13 @@ func (m *Model) sweepChunk(w, c int) {
 			pairs = append(pairs, pairFactor{})
 			pairs = pairs[:cap(pairs)]
 		}
-		pairs[np] = pairFactor{t.pair, 1 - float64(weight[class&classLeader/classLeader]*trust)}
+		pairs[np] = pairFactor{tiePairs[k], 1 - float64(weight[class&classLeader/classLeader]*trust)}
 		np += cross & b2i(trust >= pp.MinTrust)
 	}
-	ch.sums, ch.drops, ch.pairs = s, drops, pairs[:np]
+	ch.sums = tieSums{all: all, cross: crossSum, funder: funderSum, nAll: nAll, nCross: nCross, nFunder: nFunder}
+	ch.drops, ch.pairs = drops, pairs[:np]
 	for _, k := range touched[:nt] {
-		ties[k].factor = m.decayFactor(first + int(k))
+		factors[k] = m.decayFactor(first + int(k))
 	}
 }
 

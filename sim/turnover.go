@@ -158,9 +158,8 @@ func (m *Model) depart(i int32, refilled bool) {
 		}
 		e := list[len(list)-1]
 		id := e.tie
-		t := &m.ties[id]
-		if t.pair >= 0 {
-			m.pairs[t.pair].touched = true
+		if k := m.tiePair[id]; k >= 0 {
+			m.pairs[k].touched = true
 		}
 		if handoff && m.class[id]&(classCross|classMember) != 0 && rh.Float64() < p.Policy.HandoffCoverage {
 			pending = append(pending, handoffTie{to: e.other, gen: m.gen[e.other], trust: m.trust[id]})
