@@ -79,6 +79,7 @@ func (m *Model) SetWorkers(n int) {
 	for len(m.work) < m.workers {
 		ws := &workerState{}
 		ws.touched = make([]int32, tieChunk)
+		ws.rates = make([]float64, tieChunk)
 		m.work = append(m.work, ws)
 	}
 }
@@ -92,6 +93,7 @@ type workerState struct {
 	rng     stream
 	trust   []float64 // trust of one person's ties (sweepPeople)
 	touched []int32   // the ties of one chunk with a contact this week (sweepChunk)
+	rates   []float64 // their decay rates (setDecayFactors)
 	warmed  int32     // the sum of warm's reads, kept so that the compiler keeps them
 	_       [64]byte
 }

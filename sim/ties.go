@@ -150,21 +150,21 @@ func without(s []edge, id int32) []edge {
 
 // touch records a contact on tie id this step. The tie's decay factor
 // for the weeks that follow is set by the sweep at the end of the week
-// (decayFactor).
+// (setDecayFactors).
 func (m *Model) touch(id int32) {
 	m.ties[id].touched = int32(m.step)
 	m.class[id] |= classTouched
 }
 
-// decayFactor is the weekly decay factor of tie id from its trust and
-// its people's alignments now (docs/MODEL.md §7.9):
+// decayRate is the weekly decay rate of tie id from its trust and its
+// people's alignments now (docs/MODEL.md §7.9); its decay factor is
+// exp(−δ_ij) in single precision (setDecayFactors):
 //
-//	δ_ij = δ0 · (1 + c_a·|a_i − a_j|) / (1 + c_T·T_ij),  factor = exp(−δ_ij)
-func (m *Model) decayFactor(id int) float32 {
+//	δ_ij = δ0 · (1 + c_a·|a_i − a_j|) / (1 + c_T·T_ij)
+func (m *Model) decayRate(id int) float64 {
 	tp := &m.p.Trust
 	t := &m.ties[id]
-	d := tp.Decay * (1 + float64(tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b]))) / (1 + float64(tp.DecayStrengthProtection*m.trust[id]))
-	return float32(fmath.Exp(-d))
+	return tp.Decay * (1 + float64(tp.DecayDissimilarity*math.Abs(m.align[t.a]-m.align[t.b]))) / (1 + float64(tp.DecayStrengthProtection*m.trust[id]))
 }
 
 // contact is one interaction of hours between i and j, applied at once:
@@ -362,7 +362,7 @@ func (m *Model) sweepChunk(w, c int) {
 	// The totals are kept in local variables, which the compiler holds in
 	// registers (a struct of more than four fields it keeps in memory).
 	var all, crossSum, funderSum float64
-	var nAll, nCross, nFunder int
+	var counts uint64 // nAll, nCross and nFunder, 21 bits each (sumCounts)
 	drops, pairs, np := ch.drops[:0], ch.pairs[:cap(ch.pairs)], 0
 	first, end := c*tieChunk, min(len(m.ties), (c+1)*tieChunk)
 	trusts, classes := m.trust[first:end], m.class[first:end]
@@ -400,14 +400,14 @@ func (m *Model) sweepChunk(w, c int) {
 		// The class tests are data, not branches: a tie's class is as
 		// good as random from one tie to the next, so branches on it
 		// would be mispredicted about as often as not. Adding 0·trust
-		// leaves a sum unchanged, bit for bit.
-		cross, funder := int(class&classCross)/classCross, int(class&classFunder)/classFunder
+		// leaves a sum unchanged, bit for bit. The weights 0 and 1 and
+		// the counts come from tables indexed by the two class bits.
+		cf := class & (classCross | classFunder)
 		all += trust
-		nAll++
-		funderSum += float64(float64(funder) * trust)
-		nFunder += funder
-		crossSum += float64(float64(cross) * trust)
-		nCross += cross
+		funderSum += float64(sumWeight[cf].funder * trust)
+		crossSum += float64(sumWeight[cf].cross * trust)
+		counts += sumCounts[cf]
+		cross := int(cf & classCross)
 		// The factor of a partnership tie is written whatever the tie, and
 		// kept (np advanced) only for a cross-organization tie at or
 		// above partnership.min_trust: a branch on that would be
@@ -419,12 +419,45 @@ func (m *Model) sweepChunk(w, c int) {
 		pairs[np] = pairFactor{tiePairs[k], 1 - float64(weight[class&classLeader/classLeader]*trust)}
 		np += cross & b2i(trust >= pp.MinTrust)
 	}
-	ch.sums = tieSums{all: all, cross: crossSum, funder: funderSum, nAll: nAll, nCross: nCross, nFunder: nFunder}
+	ch.sums = tieSums{
+		all: all, cross: crossSum, funder: funderSum,
+		nAll: int(counts & countField), nCross: int(counts >> 21 & countField), nFunder: int(counts >> 42 & countField),
+	}
 	ch.drops, ch.pairs = drops, pairs[:np]
-	for _, k := range touched[:nt] {
-		factors[k] = m.decayFactor(first + int(k))
+	m.setDecayFactors(w, first, touched[:nt])
+}
+
+// setDecayFactors sets the decay factor exp(−δ_ij) of the ties first+k,
+// k in touched (sweepChunk), in two loops: the rates (decayRate), which
+// read the ties' ends, alignments and trust, and then their
+// exponentials, whose loop reads nothing else, so that the processor
+// overlaps the exponentials of several ties.
+func (m *Model) setDecayFactors(w, first int, touched []int32) {
+	rates := m.work[w].rates[:len(touched)]
+	for x, k := range touched {
+		rates[x] = m.decayRate(first + int(k))
+	}
+	factors := m.factor[first:]
+	for x, k := range touched {
+		factors[k] = float32(fmath.Exp(-rates[x]))
 	}
 }
+
+// sumWeight holds, for the classCross and classFunder bits of a tie's
+// class, the weights 0 or 1 of its trust in the sweep's cross and funder
+// totals, and sumCounts what it adds to the three counts, which share one
+// word in fields of 21 bits (a chunk has at most tieChunk ties).
+var sumWeight, sumCounts = func() (w [4]struct{ cross, funder float64 }, n [4]uint64) {
+	for cf := range uint64(4) {
+		cross, funder := cf&classCross/classCross, cf&classFunder/classFunder
+		w[cf].cross, w[cf].funder = float64(cross), float64(funder)
+		n[cf] = 1 | cross<<21 | funder<<42
+	}
+	return w, n
+}()
+
+// countField masks one count of sumCounts.
+const countField = 1<<21 - 1
 
 // one32 is the bits of float32(1).
 const one32 = 0x3f800000
