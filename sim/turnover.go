@@ -79,39 +79,66 @@ func (m *Model) applyEvents() {
 func (m *Model) leave() {
 	eta := m.p.Turnover.Embeddedness
 	if eta > 0 {
-		clear(m.groupW)
-		clear(m.groupN)
-		for i := range m.org {
-			if !m.present[i] {
-				continue
-			}
-			w := 1.0
-			if e := m.crossSum[i]; e > 0 {
-				w = fmath.Exp(-eta * e)
-			}
-			g := m.group(int32(i))
-			m.leaveW[i] = w
-			m.groupW[g] += w
-			m.groupN[g]++
-		}
+		m.leaveWeights(eta)
 	}
+	// People in post and leavers are counted per role here and added to
+	// the run's totals once: sums of whole numbers are exact in any order.
+	var atRisk, left [NumRoles]int
 	for i := range m.org {
 		u := m.rLeave.Float64()
 		if !m.present[i] {
 			continue
 		}
 		role := m.role[i]
-		m.atRisk[role]++
+		atRisk[role]++
 		h := m.position(int32(i)).hazard
 		if eta > 0 {
 			g := m.group(int32(i))
-			h = math.Min(1, h*float64(m.leaveW[i]*m.groupN[g])/m.groupW[g])
+			h = min(1, h*float64(m.leaveW[i]*m.groupN[g])/m.groupW[g])
 		}
 		if u < h {
-			m.leftRole[role]++
+			left[role]++
 			m.depart(int32(i), true)
 		} else {
 			m.tenure[i]++
+		}
+	}
+	for r := range NumRoles {
+		m.atRisk[r] += float64(atRisk[r])
+		m.leftRole[r] += float64(left[r])
+	}
+}
+
+// leaveWeights sets each present person's embeddedness weight
+// w_i = exp(−η·E_i) and, per position group, the sum of the weights and
+// the number of people in post (leave). A group's slots are contiguous,
+// so its sums are taken in local variables, in slot order. The
+// exponentials come first, in a loop of their own, so that the processor
+// overlaps several.
+func (m *Model) leaveWeights(eta float64) {
+	for i, e := range m.crossSum {
+		w := 1.0
+		if e > 0 && m.present[i] {
+			w = fmath.Exp(-eta * e)
+		}
+		m.leaveW[i] = w
+	}
+	for oi := range m.orgs {
+		st := &m.orgs[oi]
+		for r := Role(0); r < NumRoles; r++ {
+			end := st.end
+			if r+1 < NumRoles {
+				end = st.roleStart[r+1]
+			}
+			sum, n := 0.0, 0.0
+			for i := st.roleStart[r]; i < end; i++ {
+				if m.present[i] {
+					sum += m.leaveW[i]
+					n++
+				}
+			}
+			g := oi*int(NumRoles) + int(r)
+			m.groupW[g], m.groupN[g] = sum, n
 		}
 	}
 }
