@@ -104,8 +104,9 @@ type Model struct {
 	// The parallel step (parallel.go): workers and their random sources,
 	// person blocks, and the contacts of the week proposed by each block.
 	workers   int
-	work      []*workerState // per worker: random source and scratch
-	stepKey   uint64         // mix of (seed, step): the root of per-person streams
+	work      []*workerState          // per worker: random source and scratch
+	stepKey   uint64                  // mix of (seed, step): the root of per-person streams
+	keys      [purposeKeep + 1]uint64 // per purpose: mix(stepKey + purpose·φ), the root of its streams this step
 	blockSize int
 	nBlocks   int
 	recs      [][]contactRec // per proposing block, in proposal order
@@ -199,7 +200,7 @@ func New(p Params, seed uint64) (*Model, error) {
 	m := &Model{p: p, seed: seed, nOrgs: len(p.Orgs), warmup: p.Warmup}
 	m.rLeave = newStream(seed, 3)
 	m.rInit = newStream(seed, 5)
-	m.stepKey = stepKey(seed, 0) // the keys of the initial hires (arrive)
+	m.setStepKey(0) // the keys of the initial hires (arrive)
 
 	n := p.People()
 	m.org = make([]int32, n)
@@ -307,6 +308,16 @@ func newStream(seed, k uint64) *stream {
 // stepKey is the root of the streams keyed by step: mix(seed XOR mix(step)).
 func stepKey(seed uint64, step int) uint64 { return mix(seed ^ mix(uint64(step))) }
 
+// setStepKey sets the roots of the streams of step: stepKey, and the key
+// of each purpose, mix(stepKey + purpose·0x9e3779b97f4a7c15), from which
+// personStream and eventStream derive the stream of each slot.
+func (m *Model) setStepKey(step int) {
+	m.stepKey = stepKey(m.seed, step)
+	for p := range m.keys {
+		m.keys[p] = mix(m.stepKey + uint64(p)*0x9e3779b97f4a7c15)
+	}
+}
+
 // Purposes of the streams of the sequential parts of a step (eventStream),
 // numbered after those of personStream.
 const (
@@ -326,7 +337,7 @@ const (
 // handoffs wherever the same thing happens at the same step in both:
 // common random numbers (docs/MODEL.md §4, Stochasticity).
 func (m *Model) eventStream(purpose uint64, k int32) *stream {
-	key := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
+	key := m.keys[purpose]
 	m.ev.seed(mix(key^uint64(k)), mix(key+uint64(k)*0xbf58476d1ce4e5b9))
 	return &m.ev
 }
@@ -538,7 +549,7 @@ var stepPhases = []phase{
 // stops relationship building (refresh).
 func (m *Model) startStep() {
 	m.departures, m.resets = 0, 0
-	m.stepKey = stepKey(m.seed, m.step)
+	m.setStepKey(m.step)
 	clear(m.convLoss)
 	if m.Week() == 0 {
 		// Recording starts: results and turnover count from here.

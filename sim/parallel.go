@@ -109,7 +109,7 @@ const (
 // (seed, step, purpose, i) only (docs/MODEL.md §4, Stochasticity), so the
 // draws are the same whichever worker makes them and in whatever order.
 func (m *Model) personStream(w int, i int32, purpose uint64) *stream {
-	k := mix(m.stepKey + purpose*0x9e3779b97f4a7c15)
+	k := m.keys[purpose]
 	ws := m.work[w]
 	ws.rng.seed(mix(k^uint64(i)), mix(k+uint64(i)*0xbf58476d1ce4e5b9))
 	return &ws.rng
