@@ -380,7 +380,7 @@ func (m *Model) refresh() {
 			pos.share = s
 			pos.output = 0
 			if o.Kind == Nonprofit {
-				pos.output = p.Results.HoursPerWeek[r] * math.Max(0, 1-s-rep) * p.Results.Productivity[r]
+				pos.output = p.Results.HoursPerWeek[r] * max(0, 1-s-rep) * p.Results.Productivity[r]
 			}
 		}
 	}
@@ -415,7 +415,7 @@ func relationshipShare(p *Params, k Kind, building bool) (share, reporting float
 		share = p.Policy.RelationshipShare
 	}
 	if p.Policy.FunderModel == GrantorGrantee {
-		share = math.Min(share, p.FunderModels.UnfundedShare)
+		share = min(share, p.FunderModels.UnfundedShare)
 	}
 	if k == Nonprofit {
 		if p.Policy.FunderModel == GrantorGrantee {

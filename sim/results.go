@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // updatePartnerships derives the strength of every partnership from the
 // person-level ties swept this step (docs/MODEL.md §7.10, M7):
 //
@@ -39,7 +37,7 @@ func (m *Model) updatePartnerships() {
 		} else {
 			pr.memory -= float64(pp.MemoryLoss * pr.memory)
 		}
-		s = math.Max(s, pp.MemoryFloor*pr.memory)
+		s = max(s, pp.MemoryFloor*pr.memory)
 		pr.strength = s
 		active := s >= pp.ActiveThreshold
 		if pr.active && !active && pr.touched {
@@ -134,7 +132,7 @@ func (m *Model) measure() Metrics {
 		if eligible > 1 {
 			s = m.orgS[oi] / float64(eligible-1)
 		}
-		results += float64(math.Max(0, y) * (1 + float64(p.Results.CoordinationGain*s)))
+		results += float64(max(0, y) * (1 + float64(p.Results.CoordinationGain*s)))
 	}
 	results *= 1 + float64(p.Results.CoproductionGain*met.CommunityEngagement)
 	for k := range m.arr {

@@ -238,7 +238,7 @@ func (m *Model) trustUpdate(T, ai, aj, hours float64, dedicated bool, u float64)
 
 // newTieTrust is the trust of a first acquaintance: twice the drop
 // threshold, so that a tie made once survives some weeks without contact.
-func (m *Model) newTieTrust() float64 { return math.Min(1, 2*m.p.Trust.DropBelow) }
+func (m *Model) newTieTrust() float64 { return min(1, 2*m.p.Trust.DropBelow) }
 
 // pullAlignment moves the less aligned of i and j toward the other by
 // the fraction k of their difference ("trusted colleagues pull alignment

@@ -221,7 +221,7 @@ func (m *Model) depart(i int32, refilled bool) {
 	// Vacancy length V ≥ 1 week, geometric with mean max(1, vacancy_weeks):
 	// P(V ≥ k) = q^(k−1), q = 1 − 1/mean. The successor arrives in step t+V,
 	// so the position is empty at the end of V steps.
-	mean := math.Max(1, p.Orgs[m.org[i]].VacancyWeeks)
+	mean := max(1, p.Orgs[m.org[i]].VacancyWeeks)
 	v := 1
 	if mean > 1 {
 		q := 1 - 1/mean
@@ -264,7 +264,7 @@ func (m *Model) arrive(i int32) {
 	o := &m.p.Orgs[m.org[i]]
 	r := m.eventStream(purposeHire, i)
 	a := o.HireAlignment + float64(o.HireAlignmentSD*normal(r))
-	a = math.Min(1, math.Max(0, a))
+	a = min(1, max(0, a))
 	m.present[i] = true
 	m.gen[i]++
 	m.align[i], m.baseline[i] = a, a
