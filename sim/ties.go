@@ -130,9 +130,18 @@ func (m *Model) removeTie(id int32) {
 	la, lb := m.list(t.a, t.b), m.list(t.b, t.a)
 	*la = without(*la, id)
 	*lb = without(*lb, id)
-	t.a, t.b = -1, -1
-	m.class[id] = classFree
+	m.freeEntry(id)
 	m.free = append(m.free, id)
+}
+
+// freeEntry marks the pool entry of a removed tie free: no ends, class
+// classFree, and trust and decay factor 1, so that the sweep, which goes
+// over free entries as over ties, without a branch, neither decays nor
+// drops it, and gives it the weight 0 in every total (sumWeight).
+func (m *Model) freeEntry(id int32) {
+	t := &m.ties[id]
+	t.a, t.b = -1, -1
+	m.class[id], m.trust[id], m.factor[id] = classFree, 1, 1
 }
 
 // without removes tie id from s, keeping the order of the others: a
@@ -323,9 +332,7 @@ func (m *Model) freeDropped() {
 	}
 	for c := range m.chunks[:m.nChunks] {
 		for _, id := range m.chunks[c].drops {
-			t := &m.ties[id]
-			t.a, t.b = -1, -1
-			m.class[id] = classFree
+			m.freeEntry(id)
 			m.free = append(m.free, id)
 		}
 	}
@@ -378,9 +385,6 @@ func (m *Model) sweepChunk(w, c int) {
 	nt := 0
 	for k := range classes {
 		class := classes[k]
-		if class&classFree != 0 {
-			continue
-		}
 		now := class&classTouched != 0
 		f := math.Float32bits(factors[k])
 		if now {
@@ -400,10 +404,11 @@ func (m *Model) sweepChunk(w, c int) {
 		// The class tests are data, not branches: a tie's class is as
 		// good as random from one tie to the next, so branches on it
 		// would be mispredicted about as often as not. Adding 0·trust
-		// leaves a sum unchanged, bit for bit. The weights 0 and 1 and
-		// the counts come from tables indexed by the two class bits.
-		cf := class & (classCross | classFunder)
-		all += trust
+		// leaves a sum unchanged, bit for bit, and adding 1·trust adds
+		// trust. The weights 0 and 1 and the counts come from tables
+		// indexed by three class bits: cross, funder and free (freeEntry).
+		cf := class&(classCross|classFunder) | class&classFree>>5
+		all += float64(sumWeight[cf].all * trust)
 		funderSum += float64(sumWeight[cf].funder * trust)
 		crossSum += float64(sumWeight[cf].cross * trust)
 		counts += sumCounts[cf]
@@ -443,14 +448,16 @@ func (m *Model) setDecayFactors(w, first int, touched []int32) {
 	}
 }
 
-// sumWeight holds, for the classCross and classFunder bits of a tie's
-// class, the weights 0 or 1 of its trust in the sweep's cross and funder
-// totals, and sumCounts what it adds to the three counts, which share one
-// word in fields of 21 bits (a chunk has at most tieChunk ties).
-var sumWeight, sumCounts = func() (w [4]struct{ cross, funder float64 }, n [4]uint64) {
+// sumWeight holds, for the classCross and classFunder bits of a pool
+// entry's class and its classFree bit moved to bit 2, the weights 0 or 1
+// of its trust in the sweep's totals of all ties, cross ties and funder
+// ties, and sumCounts what it adds to the three counts, which share one
+// word in fields of 21 bits (a chunk has at most tieChunk ties). A free
+// entry has weight 0 everywhere.
+var sumWeight, sumCounts = func() (w [8]struct{ all, cross, funder float64 }, n [8]uint64) {
 	for cf := range uint64(4) {
 		cross, funder := cf&classCross/classCross, cf&classFunder/classFunder
-		w[cf].cross, w[cf].funder = float64(cross), float64(funder)
+		w[cf].all, w[cf].cross, w[cf].funder = 1, float64(cross), float64(funder)
 		n[cf] = 1 | cross<<21 | funder<<42
 	}
 	return w, n
