@@ -39,17 +39,22 @@ func memoryParts(m *Model) []memPart {
 	for _, ch := range m.chunks {
 		chunks += cap(ch.drops)*4 + cap(ch.pairs)*int(unsafe.Sizeof(pairFactor{}))
 	}
+	work := 0
+	for _, ws := range m.work {
+		work += int(unsafe.Sizeof(*ws)) + cap(ws.trust)*8 + cap(ws.touched)*4 + cap(ws.rates)*8
+	}
 	pairs := cap(m.pairs)*int(unsafe.Sizeof(pairState{})) + len(m.pairOf)*16
 	return []memPart{
 		{"per-slot arrays", slots},
 		{"adjacency list headers", headers},
-		{"tie pool (records, trust, class, free list)", pool},
+		{"tie pool (records, trust, class, factor, pair, free list)", pool},
 		{"adjacency edges in use (blocks of live lists)", live},
 		{"arena: free blocks", freeBlocks},
 		{"arena: free-list headers", freeHeaders},
 		{"arena: unused rest of slabs", slabRest},
 		{"the week's contact records", contacts},
 		{"sweep scratch per tie chunk (drops, partnership factors)", chunks},
+		{"worker scratch (sort buffer, contacted ties, decay rates)", work},
 		{"organization pairs (states, index map at 16 B an entry)", pairs},
 	}
 }
