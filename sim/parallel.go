@@ -78,8 +78,6 @@ func (m *Model) SetWorkers(n int) {
 	m.workers = max(1, n)
 	for len(m.work) < m.workers {
 		ws := &workerState{}
-		ws.touched = make([]int32, tieChunk)
-		ws.rates = make([]float64, tieChunk)
 		m.work = append(m.work, ws)
 	}
 }

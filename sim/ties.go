@@ -381,7 +381,15 @@ func (m *Model) sweepChunk(w, c int) {
 	// branch, and the ties with a contact are listed for a second loop
 	// that computes their factors: without a branch in between, the
 	// processor overlaps the exponentials of several ties.
-	touched := m.work[w].touched[:len(classes)]
+	ws := m.work[w]
+	if cap(ws.touched) < len(classes) {
+		// Room for twice the chunk, up to a full chunk: a small
+		// initiative's scratch stays small, and a growing pool
+		// reallocates it a few times at most.
+		n := min(tieChunk, 2*len(classes))
+		ws.touched, ws.rates = make([]int32, n), make([]float64, n)
+	}
+	touched := ws.touched[:len(classes)]
 	nt := 0
 	for k := range classes {
 		class := classes[k]
