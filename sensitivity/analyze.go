@@ -139,9 +139,9 @@ func (d *Design) sobolIndices(y []float64) func([]int) []Index {
 		for i := range k {
 			var first, total float64
 			for _, n := range units {
-				first += fb(n) * (fab(n, i) - fa(n))
+				first += float64(fb(n) * (fab(n, i) - fa(n)))
 				e := fa(n) - fab(n, i)
-				total += e * e
+				total += float64(e * e)
 			}
 			s1[i] = first / m / v
 			out = append(out,
@@ -153,7 +153,7 @@ func (d *Design) sobolIndices(y []float64) func([]int) []Index {
 				for j := i + 1; j < k; j++ {
 					var vij float64
 					for _, n := range units {
-						vij += fba(n, i)*fab(n, j) - fa(n)*fb(n)
+						vij += float64(fba(n, i)*fab(n, j)) - float64(fa(n)*fb(n))
 					}
 					out = append(out, Index{Measure: SecondOrder, Param: d.Spec.Params[i].Name, With: d.Spec.Params[j].Name,
 						Value: vij/m/v - s1[i] - s1[j]})
@@ -253,7 +253,7 @@ func ranks(x []float64) []float64 {
 		for j+1 < len(order) && x[order[j+1]] == x[order[i]] {
 			j++
 		}
-		mean := float64(i+j)/2 + 1
+		mean := float64(float64(i+j)/2) + 1
 		for m := i; m <= j; m++ {
 			r[order[m]] = mean
 		}
@@ -274,7 +274,7 @@ func NoiseShare(y [][]float64) float64 {
 	var within float64
 	for _, row := range y {
 		all = append(all, row...)
-		within += stat.PopVariance(row, nil) * float64(len(row))
+		within += float64(stat.PopVariance(row, nil) * float64(len(row)))
 	}
 	if len(all) == 0 {
 		return 0

@@ -233,9 +233,9 @@ func (d *Design) trajectories(src rand.Source) {
 		d.Unit = append(d.Unit, append([]float64(nil), x...))
 		d.morris = append(d.morris, move{param: -1})
 		for _, j := range r.Perm(k) {
-			x[j] += sign[j] * delta
+			x[j] += float64(sign[j] * delta)
 			// Stay exactly on the grid despite rounding.
-			x[j] = float64(int(x[j]*float64(p-1)+0.5)) / float64(p-1)
+			x[j] = float64(int(float64(x[j]*float64(p-1))+0.5)) / float64(p-1)
 			d.Unit = append(d.Unit, append([]float64(nil), x...))
 			d.morris = append(d.morris, move{param: j, sign: sign[j]})
 		}

@@ -1,6 +1,8 @@
 package sensitivity
 
 import (
+	"encoding/binary"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -62,7 +64,7 @@ func TestDesigns(t *testing.T) {
 			}
 			for i, u := range d.Unit {
 				for j, x := range u {
-					if x < 0 || x > 1 || d.Values[i][j] != 10+10*x {
+					if x < 0 || x > 1 || d.Values[i][j] != 10+float64(10*x) { // rounded as Uniform rounds it
 						t.Fatalf("row %d: unit %v values %v", i, u, d.Values[i])
 					}
 				}
@@ -145,5 +147,46 @@ func TestSpecErrors(t *testing.T) {
 	}
 	if _, err := d.Analyze([]float64{1, 2, 3, math.NaN()}, 0, nil); err == nil {
 		t.Error("Analyze took a NaN output")
+	}
+}
+
+// designBits is the FNV-1a hash of TestDesignSameBitsEverywhere's designs,
+// recorded on amd64; CI runs this test's arm64 build under emulation
+// (.ci/run), where it must give the same hash.
+const designBits = 0x15a0bb9419aa1c2b
+
+// TestDesignSameBitsEverywhere hashes the parameter values of a design of
+// every method over every kind of distribution: a sampled batch runs the
+// same parameters on every architecture.
+func TestDesignSameBitsEverywhere(t *testing.T) {
+	ps := []Parameter{
+		{Name: "u", Dist: Uniform{0.01, 0.3}},
+		{Name: "l", Dist: LogUniform{0.001, 2}},
+		{Name: "t", Dist: Triangular{0.1, 0.19, 0.35}},
+		{Name: "n", Dist: TruncNormal{0.5, 0.2, 0, 1}},
+		{Name: "f", Dist: TruncNormal{0, 1, 2.5, 9}}, // far in a tail
+		{Name: "c", Dist: Choice{3}},
+	}
+	h := fnv.New64a()
+	var b [8]byte
+	for _, spec := range []Spec{
+		{Method: MonteCarlo, Params: ps, Size: 64},
+		{Method: LatinHypercube, Params: ps, Size: 64},
+		{Method: SobolMethod, Params: ps, Size: 64, SecondOrder: true},
+		{Method: Morris, Params: ps, Size: 16, Levels: 6},
+	} {
+		d, err := NewDesign(spec, rand.NewPCG(11, 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range d.Values {
+			for _, v := range row {
+				binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+				h.Write(b[:])
+			}
+		}
+	}
+	if got := h.Sum64(); got != designBits {
+		t.Errorf("hash %#x, want %#x: the designs differ from those recorded on amd64", got, uint64(designBits))
 	}
 }

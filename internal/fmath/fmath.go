@@ -1,7 +1,8 @@
-// Package fmath computes exp, expm1, log and log1p of float64 values to
-// the same bits on every architecture, so that a simulation gives the same
-// results on amd64 and arm64 (docs/PERFORMANCE.md, "Determinism across
-// machines").
+// Package fmath computes exp, expm1, log and log1p of float64 values, and
+// from them erfc and the standard normal's distribution and quantile
+// functions (normal.go), to the same bits on every architecture, so that
+// a simulation gives the same results on amd64 and arm64
+// (docs/PERFORMANCE.md, "Determinism across machines").
 //
 // The standard library's math.Exp, math.Expm1, math.Log and math.Log1p are
 // accurate to an ulp or so, but not the same bits everywhere: amd64 and
