@@ -607,6 +607,11 @@ func TestExecutePrepared(t *testing.T) {
 		final float64
 	}
 	prepare := func(calls *sync.Map, inFlight, most *atomic.Int64) func(Result) (tagged, error) {
+		// Until two calls have overlapped, a call waits for another to
+		// start, up to 3 s in all: workers that prepare at once are seen
+		// to overlap however the scheduler runs them, and workers that
+		// take turns never are.
+		deadline := time.Now().Add(3 * time.Second)
 		return func(r Result) (tagged, error) {
 			n := inFlight.Add(1)
 			defer inFlight.Add(-1)
@@ -615,7 +620,9 @@ func TestExecutePrepared(t *testing.T) {
 			if _, dup := calls.LoadOrStore(r.Run.Index, true); dup {
 				t.Errorf("run %d prepared twice", r.Run.Index)
 			}
-			time.Sleep(2 * time.Millisecond) // lets the workers' calls overlap
+			for most.Load() < 2 && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Microsecond)
+			}
 			return tagged{r.Run.Index, r.Steps[len(r.Steps)-1].CumulativeResults}, nil
 		}
 	}
