@@ -448,17 +448,28 @@ func (ds *dataset) readRuns(r records) error {
 	return nil
 }
 
-// readAggregate reads the statistics of ds.metrics from aggregate.csv.
-func (ds *dataset) readAggregate(r records) error {
+// statsHeader reads and checks the header of aggregate.csv or
+// effects.csv, which share their columns: point, strategy, events, the
+// swept parameters, then aggregateColumns. It returns the index of the
+// first of aggregateColumns.
+func (ds *dataset) statsHeader(r interface{ Read() ([]string, error) }) (int, error) {
 	header, err := r.Read()
 	if err != nil {
-		return fmt.Errorf("header: %w", err)
+		return 0, fmt.Errorf("header: %w", err)
 	}
 	want := append(append([]string{"point", "strategy", "events"}, ds.man.Swept...), aggregateColumns...)
 	if err := checkHeader(header, want); err != nil {
+		return 0, err
+	}
+	return 3 + len(ds.man.Swept), nil
+}
+
+// readAggregate reads the statistics of ds.metrics from aggregate.csv.
+func (ds *dataset) readAggregate(r records) error {
+	base, err := ds.statsHeader(r)
+	if err != nil {
 		return err
 	}
-	base := 3 + len(ds.man.Swept)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -491,7 +502,7 @@ func (ds *dataset) readAggregate(r records) error {
 				continue
 			}
 			if *dst, err = strconv.ParseFloat(rec[col], 64); err != nil {
-				return csvError(r, col, "%s: %v", want[col], err)
+				return csvError(r, col, "%s: %v", aggregateColumns[col-base], err)
 			}
 		}
 		s[step] = st

@@ -162,15 +162,10 @@ func (m *manifest) hasCounterfactuals() bool {
 func (ds *dataset) readEffects(f io.Reader) error {
 	r := csv.NewReader(f)
 	r.ReuseRecord = true
-	header, err := r.Read()
+	base, err := ds.statsHeader(r)
 	if err != nil {
-		return fmt.Errorf("header: %w", err)
-	}
-	want := append(append([]string{"point", "strategy", "events"}, ds.man.Swept...), aggregateColumns...)
-	if err := checkHeader(header, want); err != nil {
 		return err
 	}
-	base := 3 + len(ds.man.Swept)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -211,7 +206,7 @@ func (ds *dataset) readEffects(f io.Reader) error {
 				continue
 			}
 			if *dst, err = strconv.ParseFloat(rec[col], 64); err != nil {
-				return csvError(csvRecords{r}, col, "%s: %v", want[col], err)
+				return csvError(csvRecords{r}, col, "%s: %v", aggregateColumns[col-base], err)
 			}
 		}
 		s[step] = st
